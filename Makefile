@@ -1,0 +1,50 @@
+# make run   – install (first time), migrate, create demo accounts, serve on http://127.0.0.1:5000
+# make test  – the test suite on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set)
+# make bench – benchmarks: figures, not pass/fail
+
+PYTHON ?= python3
+VENV   ?= .venv
+FLASK  := $(VENV)/bin/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install run test lint format bench translations clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[test,dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) users demo
+	-$(FLASK) courses check
+	@echo "Serving on http://$(HOST):$(PORT) – stop with Ctrl+C"
+	$(FLASK) run --host $(HOST) --port $(PORT) --reload --no-debugger
+
+test: install
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check platform tests bench app.py
+	$(VENV)/bin/ruff format --check platform tests bench app.py
+
+format: install
+	$(VENV)/bin/ruff format platform tests bench app.py
+	$(VENV)/bin/ruff check --fix platform tests bench app.py
+
+bench: install
+	$(VENV)/bin/python bench/run.py
+
+# Re-extract UI strings and compile the catalogs after changing texts.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o platform/academy/translations/messages.pot platform/academy
+	$(VENV)/bin/pybabel update -i platform/academy/translations/messages.pot -d platform/academy/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d platform/academy/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache

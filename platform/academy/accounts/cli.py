@@ -1,0 +1,86 @@
+"""`flask --app app users …`: create the first admin, demo accounts."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import inspect
+
+from ..extensions import db
+from . import queries, services
+from .access import ROLES
+
+users_cli = AppGroup("users", help="Create and manage accounts.")
+
+DEMO_ACCOUNTS = (
+    ("lernende@demo.example", "Lea Lernende", ("learner",)),
+    ("trainer@demo.example", "Tim Trainer", ("learner", "trainer")),
+    ("hr@demo.example", "Hanna Personal", ("learner", "hr")),
+    ("admin@demo.example", "Anton Admin", ("learner", "admin")),
+)
+DEMO_PASSWORD = "demo-passwort"
+
+
+def _require_schema() -> None:
+    if not inspect(db.engine).has_table("users"):
+        raise click.ClickException(
+            "the database has no tables yet; run: flask --app app db upgrade"
+        )
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():  # piped by a script: the first line is the password
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name, as on certificates.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(ROLES),
+    default=("learner",),
+    show_default=True,
+    help="Repeat for several roles.",
+)
+@click.option("--generate-password", is_flag=True, help="Generate a password and print it once.")
+def create(email: str, name: str, roles: tuple[str, ...], generate_password: bool) -> None:
+    """Create an account, e.g. the first admin. The password is asked twice or read from stdin."""
+    _require_schema()
+    if "@" not in email or "." not in email.rpartition("@")[2]:
+        raise click.BadParameter(f"not an email address: {email}", param_hint="EMAIL")
+    if queries.user_by_email(email) is not None:
+        raise click.ClickException(f"an account for {email} exists already")
+    password = secrets.token_urlsafe(12) if generate_password else _read_password()
+    if len(password) < services.MIN_PASSWORD:
+        raise click.ClickException(
+            f"the password must have at least {services.MIN_PASSWORD} characters"
+        )
+    roles = tuple(dict.fromkeys(("learner", *roles)))  # everyone can learn
+    services.create_user(email, name, password, roles)
+    db.session.commit()
+    click.echo(f"created {email} with roles: {', '.join(roles)}")
+    if generate_password:
+        click.echo(f"password (shown once): {password}")
+
+
+@users_cli.command("demo")
+def demo() -> None:
+    """Create the demo accounts (development only) and print how to sign in."""
+    if current_app.config["SETTINGS"].production:
+        raise click.ClickException("demo accounts are not created in production")
+    _require_schema()
+    for email, name, roles in DEMO_ACCOUNTS:
+        if queries.user_by_email(email) is None:
+            services.create_user(email, name, DEMO_PASSWORD, roles)
+    db.session.commit()
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, name, roles in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<24} {name:<16} {', '.join(roles)}")

@@ -1,0 +1,178 @@
+"""Forms about accounts. Labels and messages are German source strings (gettext)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .access import ROLES
+from .services import MIN_PASSWORD
+
+ROLE_LABELS = {
+    "learner": _l("Lernende:r"),
+    "trainer": _l("Trainer:in"),
+    "hr": _l("HR"),
+    "admin": _l("Admin"),
+}
+
+
+def _email_field(label=None):
+    return EmailField(
+        label or _l("E-Mail-Adresse"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
+            Email(_l("Das ist keine gültige E-Mail-Adresse."), check_deliverability=False),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("Neues Passwort"),
+        validators=[
+            InputRequired(_l("Bitte wählen Sie ein Passwort.")),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=_l("Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=MIN_PASSWORD),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD},
+    )
+    repeat = PasswordField(
+        _l("Passwort wiederholen"),
+        validators=[
+            InputRequired(_l("Bitte wiederholen Sie das Passwort.")),
+            EqualTo("password", _l("Die beiden Passwörter stimmen nicht überein.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, repeat
+
+
+def _name_field():
+    return StringField(
+        _l("Vollständiger Name"),
+        validators=[InputRequired(_l("Bitte geben Sie Ihren Namen ein.")), Length(max=200)],
+        description=_l("So erscheint er auf Ihrem Zertifikat."),
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Passwort"),
+        validators=[InputRequired(_l("Bitte geben Sie Ihr Passwort ein."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Angemeldet bleiben"))
+
+
+class RegisterForm(FlaskForm):
+    name = _name_field()
+    email = _email_field()
+    password, password_repeat = _new_password_fields()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_repeat = _new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = _name_field()
+    password, password_repeat = _new_password_fields()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InvitationForm(FlaskForm):
+    emails = TextAreaField(
+        _l("E-Mail-Adressen"),
+        validators=[InputRequired(_l("Bitte geben Sie mindestens eine E-Mail-Adresse ein."))],
+        description=_l("Eine Adresse pro Zeile (höchstens 200)."),
+    )
+    roles = MultiCheckboxField(
+        _l("Rollen"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default=["learner"]
+    )
+
+    def validate_emails(self, field):
+        addresses = [
+            line.strip() for line in field.data.replace(",", "\n").splitlines() if line.strip()
+        ]
+        if len(addresses) > 200:
+            raise ValidationError(_l("Höchstens 200 Adressen auf einmal."))
+        wrong = [a for a in addresses if not _looks_like_email(a)]
+        if wrong:
+            raise ValidationError(_l("Keine gültige E-Mail-Adresse: %(a)s", a=", ".join(wrong[:5])))
+        field.addresses = addresses
+
+
+def _looks_like_email(value: str) -> bool:
+    local, _, domain = value.rpartition("@")
+    return bool(local) and "." in domain and " " not in value and len(value) <= 254
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Rollen"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+
+
+class RegistrationPolicyForm(FlaskForm):
+    mode = RadioField(
+        _l("Selbstregistrierung"),
+        choices=[
+            ("open", _l("Offen: jede Person kann ein Konto anlegen")),
+            ("domains", _l("Nur für E-Mail-Adressen bestimmter Domains")),
+            ("closed", _l("Aus: Konten nur per Einladung oder durch Admins")),
+        ],
+    )
+    domains = StringField(
+        _l("Erlaubte Domains"),
+        description=_l("Durch Leerzeichen oder Komma getrennt, z. B. firma.de firma.com"),
+    )
+
+    def validate_domains(self, field):
+        domains = [
+            d.strip().lower().lstrip("@") for d in field.data.replace(",", " ").split() if d.strip()
+        ]
+        if self.mode.data == "domains" and not domains:
+            raise ValidationError(_l("Bitte geben Sie mindestens eine Domain an."))
+        if any("." not in d or "/" in d for d in domains):
+            raise ValidationError(_l("Bitte nur Domains wie firma.de angeben."))
+        field.domains = domains
+
+
+class ProfileForm(FlaskForm):
+    name = _name_field()
+    locale = RadioField(
+        _l("Sprache der Oberfläche"), choices=[("de", "Deutsch"), ("en", "English")]
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        _l("Aktuelles Passwort"),
+        validators=[InputRequired(_l("Bitte geben Sie Ihr aktuelles Passwort ein."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, password_repeat = _new_password_fields()

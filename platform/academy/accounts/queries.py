@@ -1,0 +1,101 @@
+"""Reads about people, invitations and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from .. import clock
+from ..extensions import db
+from .models import Invitation, PasswordReset, Role, SiteSetting, User
+
+PAGE_SIZE = 50
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def user_for_session(session_id: str) -> User | None:
+    """Flask-Login's loader: 'id:version'; a stale version means signed out."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def open_invitation(token: str) -> Invitation | None:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    )
+    if (
+        invitation is None
+        or invitation.used_at is not None
+        or invitation.expires_at < clock.utcnow()
+    ):
+        return None
+    return invitation
+
+
+def open_reset(token: str) -> PasswordReset | None:
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at < clock.utcnow():
+        return None
+    return reset
+
+
+def registration_policy() -> tuple[str, tuple[str, ...]]:
+    """('open' | 'domains' | 'closed', allowed domains): the admin's choice, else the environment's."""
+    settings = current_app.config["SETTINGS"]
+    stored = dict(
+        db.session.execute(
+            select(SiteSetting.key, SiteSetting.value).where(
+                SiteSetting.key.in_(("registration", "registration_domains"))
+            )
+        ).all()
+    )
+    mode = stored.get("registration", settings.registration)
+    raw = stored.get("registration_domains")
+    domains = tuple(d for d in raw.split()) if raw is not None else settings.registration_domains
+    return mode, domains
+
+
+def users_page(search: str = "", page: int = 1) -> tuple[list[User], int]:
+    """One page of users, newest first, and the total count."""
+    query = select(User)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(User.email.like(pattern), func.lower(User.name).like(pattern)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    users = (
+        db.session.scalars(
+            query.order_by(User.created_at.desc(), User.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+        .unique()
+        .all()
+    )
+    return list(users), total
+
+
+def role_counts() -> dict[str, int]:
+    return {
+        name: count
+        for name, count in db.session.execute(select(Role.name, func.count()).group_by(Role.name))
+    }

@@ -1,0 +1,1 @@
+"""Certificates: issuing, numbering, PDF, public verification, revocation."""

@@ -1,0 +1,50 @@
+"""Issued certificates. What they say is copied at issue, so later edits change nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .. import clock
+from ..extensions import db
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        # One certificate per round of certification (first, then each recertification);
+        # a double submit or two racing requests cannot issue a second one.
+        UniqueConstraint("user_id", "course_slug", "sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # public, unguessable
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exam_attempts.id", ondelete="SET NULL"), unique=True
+    )
+    sequence: Mapped[int]  # 1 = first certificate in this course, 2 = first recertification …
+    course_slug: Mapped[str] = mapped_column(String(100))
+    course_version: Mapped[str] = mapped_column(String(12))
+    course_title: Mapped[str] = mapped_column(String(200))
+    certificate_title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5))
+    objectives: Mapped[list] = mapped_column(JSON)  # learning objectives covered, as at issue
+    holder_name: Mapped[str] = mapped_column(String(200))  # as at issue
+    organisation: Mapped[str] = mapped_column(String(200))  # the issuer, as configured at issue
+    score_percent: Mapped[int]
+    issued_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
+    valid_until: Mapped[date]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def status(self, today: date | None = None) -> str:
+        """'valid', 'expired' or 'revoked'."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "valid" if (today or clock.today()) <= self.valid_until else "expired"

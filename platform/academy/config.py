@@ -1,0 +1,209 @@
+"""Settings from environment variables, validated once at start-up.
+
+A wrong value raises ConfigError with one line that names the variable; app.py prints
+that line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = ("development", "production", "testing")
+REGISTRATION_MODES = ("open", "domains", "closed")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    secret_key: str
+    database_url: str
+    courses_dir: Path
+    instance_dir: Path
+    public_courses: bool
+    site_name: str
+    organisation: str  # issues the certificates
+    public_url: str  # printed on certificates; empty means: the address of the request
+    registration: str
+    registration_domains: tuple[str, ...]
+    mail_from: str
+    smtp_host: str  # empty: mails are printed to the console (development)
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    ratelimit_storage_uri: str
+    ratelimit_enabled: bool
+    proxy_hops: int  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    app_env = _choice(env, "APP_ENV", "development", ENVIRONMENTS)
+    instance_dir = _path(env, "INSTANCE_DIR", PROJECT_ROOT / "instance", must_exist=False)
+    smtp_host = env.get("SMTP_HOST", "").strip()
+    registration = _choice(env, "REGISTRATION", "open", REGISTRATION_MODES)
+    domains = _domains(env, registration)
+    return Settings(
+        env=app_env,
+        secret_key=_secret_key(env, app_env, instance_dir),
+        database_url=_database_url(env, instance_dir),
+        courses_dir=_path(env, "COURSES_DIR", PROJECT_ROOT / "courses", must_exist=True),
+        instance_dir=instance_dir,
+        public_courses=_flag(env, "PUBLIC_COURSES", False),
+        site_name=env.get("SITE_NAME", "").strip() or "KI-Akademie",
+        organisation=env.get("ORGANISATION_NAME", "").strip() or "KI-Akademie",
+        public_url=_public_url(env),
+        registration=registration,
+        registration_domains=domains,
+        mail_from=_mail_from(env),
+        smtp_host=smtp_host,
+        smtp_port=_int(env, "SMTP_PORT", 587, 1, 65535),
+        smtp_user=env.get("SMTP_USER", ""),
+        smtp_password=env.get("SMTP_PASSWORD", ""),
+        smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
+        ratelimit_storage_uri=_ratelimit_uri(env),
+        ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED", True),
+        proxy_hops=_int(env, "TRUSTED_PROXIES", 0, 0, 5),
+    )
+
+
+def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} is not valid; use one of: {', '.join(choices)}")
+    return value
+
+
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={value!r} is not valid; use true or false")
+
+
+def _int(env, name: str, default: int, low: int, high: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:  # also refuses "-1" and "1.5"
+        raise ConfigError(f"{name}={value!r} is not valid; use a whole number from {low} to {high}")
+    return int(value)
+
+
+def _path(env, name: str, default: Path, must_exist: bool) -> Path:
+    value = env.get(name, "").strip()
+    path = Path(value).expanduser().resolve() if value else default
+    if must_exist and not path.is_dir():
+        raise ConfigError(f"{name}: folder not found: {path}")
+    return path
+
+
+def _secret_key(env, app_env: str, instance_dir: Path) -> str:
+    key = env.get("SECRET_KEY", "").strip()
+    if key:
+        if app_env == "production" and len(key) < 32:
+            raise ConfigError(
+                "SECRET_KEY is too short for production; use at least 32 random characters"
+            )
+        return key
+    if app_env == "production":
+        raise ConfigError(
+            "SECRET_KEY must be set in production, e.g. to the output of "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return _stored_secret_key(instance_dir)
+
+
+def _stored_secret_key(instance_dir: Path) -> str:
+    """Development: generate a key once and keep it, so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    try:
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.touch(mode=0o600)
+        path.write_text(key)
+    except OSError as error:
+        raise ConfigError(
+            f"SECRET_KEY is unset and {path} cannot be written: {error.strerror}"
+        ) from None
+    return key
+
+
+def _database_url(env, instance_dir: Path) -> str:
+    value = env.get("DATABASE_URL", "").strip()
+    if not value:
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance_dir / 'academy.db'}"
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL: {value!r}; "
+            "use e.g. postgresql+psycopg://user:password@host/dbname"
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql", "postgres"):
+        raise ConfigError(
+            f"DATABASE_URL: unsupported database {url.get_backend_name()!r}; use sqlite or postgresql"
+        )
+    if url.get_backend_name() in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")  # the driver that is installed
+    return url.render_as_string(hide_password=False)
+
+
+def _public_url(env) -> str:
+    value = env.get("PUBLIC_URL", "").strip().rstrip("/")
+    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+        raise ConfigError(
+            f"PUBLIC_URL={value!r} is not valid; use e.g. https://academy.example.com"
+        )
+    return value
+
+
+def _domains(env, registration: str) -> tuple[str, ...]:
+    raw = env.get("REGISTRATION_DOMAINS", "")
+    domains = tuple(d.strip().lower().lstrip("@") for d in raw.split(",") if d.strip())
+    if registration == "domains" and not domains:
+        raise ConfigError(
+            "REGISTRATION=domains needs REGISTRATION_DOMAINS, e.g. firma.de,firma.com"
+        )
+    return domains
+
+
+def _mail_from(env) -> str:
+    value = env.get("MAIL_FROM", "").strip() or "academy@localhost"
+    if "@" not in parseaddr(value)[1]:
+        raise ConfigError(f"MAIL_FROM={value!r} is not an email address")
+    return value
+
+
+def _ratelimit_uri(env) -> str:
+    value = env.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
+    if urlsplit(value).scheme not in ("memory", "redis", "rediss", "redis+unix"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI={value!r} is not valid; use memory:// or redis://host:6379"
+        )
+    return value

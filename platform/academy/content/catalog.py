@@ -1,0 +1,82 @@
+"""The loaded courses of one courses folder, reloaded on change when asked to."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from .course import Course, Problem
+from .loader import load_courses
+
+log = logging.getLogger(__name__)
+
+
+class Catalog:
+    """Holds the courses that loaded without errors; broken ones are logged and left out.
+
+    With auto_reload (development), a request that comes at least a second after the
+    last look re-reads the folder when any file's size or time stamp changed.
+    """
+
+    def __init__(self, root: Path, url_base: str = "/courses/", auto_reload: bool = False):
+        self.root = root
+        self.url_base = url_base
+        self.auto_reload = auto_reload
+        self._courses: dict[str, Course] = {}
+        self.problems: list[Problem] = []
+        self._fingerprint: tuple = ()
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+        self.load()
+
+    def load(self) -> None:
+        fingerprint = self._current_fingerprint()
+        courses, problems = load_courses(self.root, self.url_base)
+        for problem in problems:
+            if problem.severity == "error":
+                log.error("course problem: %s", problem)
+        for slug in sorted(
+            {p.path.relative_to(self.root).parts[0] for p in problems if _under(p.path, self.root)}
+            - set(courses)
+        ):
+            log.error("course '%s' is left out because of the errors above", slug)
+        self._courses, self.problems, self._fingerprint = courses, problems, fingerprint
+
+    def get(self, slug: str, include_drafts: bool = False) -> Course | None:
+        self._reload_if_changed()
+        course = self._courses.get(slug)
+        if course is None or (course.draft and not include_drafts):
+            return None
+        return course
+
+    def all(self, include_drafts: bool = False) -> list[Course]:
+        self._reload_if_changed()
+        courses = [c for c in self._courses.values() if include_drafts or not c.draft]
+        return sorted(courses, key=lambda c: c.title.casefold())
+
+    def _reload_if_changed(self) -> None:
+        if not self.auto_reload or time.monotonic() - self._checked_at < 1.0:
+            return
+        with self._lock:
+            self._checked_at = time.monotonic()
+            if self._current_fingerprint() != self._fingerprint:
+                log.info("course files changed, reloading %s", self.root)
+                self.load()
+
+    def _current_fingerprint(self) -> tuple:
+        if not self.root.is_dir():
+            return ()
+        return tuple(
+            (str(p), s.st_mtime_ns, s.st_size)
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file() and (s := p.stat())
+        )
+
+
+def _under(path: Path, root: Path) -> bool:
+    try:
+        return len(path.resolve().relative_to(root.resolve()).parts) > 0
+    except ValueError:
+        return False

@@ -1,0 +1,45 @@
+"""`flask --app app courses check [PATH]`: the trainer's checker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .course import Problem
+from .loader import load_course, load_courses
+
+courses_cli = AppGroup("courses", help="Check and list courses.")
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check(path: Path | None) -> None:
+    """Check one course folder, or every course in a folder (default: COURSES_DIR).
+
+    Prints each problem as file:line: message; exits with 1 when there is an error.
+    """
+    root = path or current_app.config["SETTINGS"].courses_dir
+    if not root.exists():
+        raise click.UsageError(f"not found: {root}")
+    if (root / "course.md").exists() or any(root.glob("[0-9]*-*.md")):
+        course, problems = load_course(root)
+        names = [course.slug] if course else []
+    else:
+        courses, problems = load_courses(root)
+        names = sorted(courses)
+    _report(problems, names)
+
+
+def _report(problems: list[Problem], loaded: list[str]) -> None:
+    base = Path.cwd()
+    for problem in sorted(problems, key=lambda p: (str(p.path), p.line)):
+        click.echo(problem.format(base))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    summary = f"{len(loaded)} course(s) OK: {', '.join(loaded)}" if loaded else "no course OK"
+    click.echo(f"{summary}; {errors} error(s), {warnings} warning(s)", err=True)
+    if errors:
+        raise SystemExit(1)

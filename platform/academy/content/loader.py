@@ -1,0 +1,334 @@
+"""Read a course folder into an immutable Course, collecting every problem on the way.
+
+A course with any error is not returned; the caller leaves it out and reports the
+problems. Warnings do not stop a course.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from . import frontmatter, markdown, questions
+from .course import Course, ExamSettings, Heading, Module, Problem, Question, SelfCheck
+from .markdown import Context
+
+MODULE_FILE = re.compile(r"^(\d{1,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SELF_CHECK_START = re.compile(r"^<!--\s*self-check\s*-->\s*$", re.IGNORECASE)
+SELF_CHECK_END = re.compile(r"^<!--\s*/self-check\s*-->\s*$", re.IGNORECASE)
+RESERVED_SLUGS = {"exam", "media", "certificate", "progress", "start", "result"}
+SPECIAL_FILES = {"course.md", "exam.md", "readme.md"}
+
+
+@dataclass(frozen=True)
+class ModuleFile:
+    number: int
+    slug: str
+    path: Path
+
+
+def course_version(course_dir: Path) -> str:
+    """A hash over every file's path and bytes: any change makes a new version."""
+    digest = hashlib.sha256()
+    for path in sorted(_course_files(course_dir)):
+        digest.update(path.relative_to(course_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def load_courses(
+    root: Path, url_base: str = "/courses/"
+) -> tuple[dict[str, Course], list[Problem]]:
+    courses: dict[str, Course] = {}
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return {}, [Problem(root, 1, "courses folder not found")]
+    for course_dir in sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        if not (course_dir / "course.md").exists() and not any(course_dir.glob("*.md")):
+            continue  # not a course, e.g. a folder of shared assets
+        course, found = load_course(course_dir, url_base)
+        problems += found
+        if course is not None:
+            courses[course.slug] = course
+    return courses, problems
+
+
+def load_course(
+    course_dir: Path, url_base: str = "/courses/"
+) -> tuple[Course | None, list[Problem]]:
+    course_dir = course_dir.resolve()
+    slug = course_dir.name
+    problems: list[Problem] = []
+    if not COURSE_SLUG.match(slug):
+        problems.append(
+            Problem(course_dir, 1, f"course folder name '{slug}' may only contain a-z, 0-9 and '-'")
+        )
+    texts = _read_texts(course_dir, problems)
+    settings = _course_settings(course_dir, texts, problems)
+    module_files = _module_files(course_dir, problems)
+    if settings is None:
+        return None, problems
+    language = settings.values["language"] or "de"
+    make_context = _ContextFactory(course_dir, slug, url_base, language, module_files)
+    modules = [m for f in module_files if (m := _load_module(f, texts, make_context, problems))]
+    intro_ctx = make_context(course_dir / "course.md", settings.body_line - 1)
+    intro_html = markdown.render(*markdown.parse(settings.body, intro_ctx), intro_ctx)
+    pool = _load_exam(course_dir, texts, make_context, module_files, problems)
+    problems += intro_ctx.problems
+    _check_course(course_dir, settings, module_files, pool, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    media = frozenset().union(*(c.media for c in make_context.contexts))
+    return _build_course(course_dir, slug, settings, intro_html, modules, pool, media), problems
+
+
+def _course_files(course_dir: Path) -> list[Path]:
+    return [
+        p
+        for p in course_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(course_dir).parts)
+    ]
+
+
+def _read_texts(course_dir: Path, problems: list[Problem]) -> dict[Path, str]:
+    """Every Markdown file as text; a file that is not UTF-8 is reported, not read."""
+    texts: dict[Path, str] = {}
+    for path in sorted(course_dir.glob("*.md")):
+        data = path.read_bytes()
+        try:
+            texts[path] = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            message = (
+                f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+            )
+            problems.append(Problem(path, line, message))
+    return texts
+
+
+def _course_settings(course_dir: Path, texts: dict[Path, str], problems: list[Problem]):
+    path = course_dir / "course.md"
+    if not path.exists():
+        problems.append(Problem(path, 1, "file not found: every course needs a course.md"))
+        return None
+    if path not in texts:
+        return None
+    settings, found = frontmatter.parse(path, texts[path], frontmatter.COURSE_FIELDS)
+    problems += found
+    return settings
+
+
+def _module_files(course_dir: Path, problems: list[Problem]) -> list[ModuleFile]:
+    files: list[ModuleFile] = []
+    by_number: dict[int, Path] = {}
+    for path in sorted(course_dir.glob("*.md")):
+        match = MODULE_FILE.match(path.name)
+        if match is None:
+            if path.name.lower() not in SPECIAL_FILES:
+                message = "file ignored: module files are named like '01-name.md'"
+                problems.append(Problem(path, 1, message, "warning"))
+            continue
+        number, slug = int(match[1]), match[2]
+        if number in by_number:
+            problems.append(
+                Problem(
+                    path, 1, f"module number {number} is used twice (also {by_number[number].name})"
+                )
+            )
+        elif slug in RESERVED_SLUGS:
+            problems.append(Problem(path, 1, f"module name '{slug}' is reserved; choose another"))
+        else:
+            by_number[number] = path
+            files.append(ModuleFile(number, slug, path))
+    if not files:
+        problems.append(
+            Problem(
+                course_dir / "course.md",
+                1,
+                "the course has no modules (files named like '01-name.md')",
+            )
+        )
+    return sorted(files, key=lambda f: f.number)
+
+
+class _ContextFactory:
+    """Makes a rendering context per file and remembers them for the media list."""
+
+    def __init__(self, course_dir, slug, url_base, language, module_files):
+        self.course_dir, self.language = course_dir, language
+        self.course_url = f"{url_base}{slug}/"
+        self.module_urls = {f.path.name: f"{self.course_url}{f.slug}" for f in module_files}
+        self.module_urls["course.md"] = self.course_url
+        self.contexts: list[Context] = []
+
+    def __call__(self, path: Path, line_offset: int) -> Context:
+        ctx = Context(
+            path=path,
+            course_dir=self.course_dir,
+            language=self.language,
+            media_url=self.course_url + "media/",
+            module_url=self.module_urls.get,
+            line_offset=line_offset,
+        )
+        self.contexts.append(ctx)
+        return ctx
+
+
+def _load_module(file: ModuleFile, texts, make_context, problems: list[Problem]) -> Module | None:
+    if file.path not in texts:
+        return None
+    meta, found = frontmatter.parse(file.path, texts[file.path], frontmatter.MODULE_FIELDS)
+    problems += found
+    if meta is None:
+        return None
+    ctx = make_context(file.path, meta.body_line - 1)
+    tokens, env = markdown.parse(meta.body, ctx)
+    parts, toc = _module_parts(tokens, env, ctx)
+    problems += ctx.problems
+    if found or ctx.error_count():
+        return None
+    values = meta.values
+    return Module(
+        number=file.number,
+        slug=file.slug,
+        filename=file.path.name,
+        title=values["title"],
+        minutes=values["minutes"],
+        objectives=values["objectives"],
+        parts=tuple(parts),
+        toc=tuple(toc),
+        version=hashlib.sha256(file.path.read_bytes()).hexdigest()[:12],
+    )
+
+
+def _module_parts(tokens: list[Token], env: dict, ctx: Context):
+    """Split a module into HTML parts and self-check groups, and collect its headings."""
+    parts: list[str | SelfCheck] = []
+    toc: list[Heading] = []
+    lesson: list[Token] = []
+    check: list[list[Token]] | None = None
+    for group in questions.blocks(tokens):
+        first = group[0]
+        if first.type == "html_block" and SELF_CHECK_START.match(first.content.strip()):
+            _flush_lesson(parts, lesson, env, ctx)
+            check = []
+        elif first.type == "html_block" and SELF_CHECK_END.match(first.content.strip()):
+            _flush_check(parts, check, env, ctx, first)
+            check = None
+        elif check is not None and not first.type.startswith("footnote_block"):
+            check.append(group)
+        else:
+            lesson.extend(group)
+            toc += _headings(group)
+    if check is not None:
+        _flush_check(parts, check, env, ctx, None)
+    _flush_lesson(parts, lesson, env, ctx)
+    return parts, toc
+
+
+def _flush_lesson(parts: list, lesson: list[Token], env: dict, ctx: Context) -> None:
+    if lesson:
+        parts.append(markdown.render(lesson, env, ctx))
+        lesson.clear()
+
+
+def _flush_check(parts: list, check, env: dict, ctx: Context, end_marker: Token | None) -> None:
+    if check is None:
+        ctx.problem(
+            end_marker.map if end_marker else None,
+            "'<!-- /self-check -->' without a '<!-- self-check -->' before it",
+        )
+        return
+    found = questions.parse_questions(check, env, ctx)
+    if found:
+        parts.append(SelfCheck(tuple(found)))
+
+
+def _headings(group: list[Token]) -> list[Heading]:
+    first = group[0]
+    if first.type != "heading_open" or first.tag not in ("h2", "h3"):
+        return []
+    return [
+        Heading(int(first.tag[1]), markdown.plain_text(group[1]), str(first.attrGet("id") or ""))
+    ]
+
+
+def _load_exam(course_dir: Path, texts, make_context, module_files, problems) -> list[Question]:
+    path = course_dir / "exam.md"
+    if not path.exists():
+        problems.append(
+            Problem(path, 1, "file not found: the course needs an exam.md with its question pool")
+        )
+        return []
+    if path not in texts:
+        return []
+    ctx = make_context(path, 0)
+    tokens, env = markdown.parse(texts[path], ctx)
+    resolve = _module_resolver(module_files)
+    pool = questions.parse_questions(questions.blocks(tokens), env, ctx, resolve, allow_title=True)
+    _check_unique_ids(pool, ctx)
+    problems += ctx.problems
+    return pool
+
+
+def _module_resolver(module_files: list[ModuleFile]):
+    names: dict[str, str] = {}
+    for f in module_files:
+        for name in (f.slug, f.path.stem, str(f.number), f"{f.number:02d}"):
+            names[name] = f.slug
+    return lambda tag: names.get(tag.strip())
+
+
+def _check_unique_ids(pool: list[Question], ctx: Context) -> None:
+    first_line: dict[str, int] = {}
+    for question in pool:
+        if question.id in first_line:
+            where = f"{ctx.path.name}:{first_line[question.id]}"
+            ctx.add(question.line, f"duplicate question id '{question.id}' (first at {where})")
+        else:
+            first_line[question.id] = question.line
+
+
+def _check_course(course_dir, settings, module_files, pool, problems) -> None:
+    drawn = settings.values["exam_questions"]
+    exam = course_dir / "exam.md"
+    exam_broken = any(p.path == exam and p.severity == "error" for p in problems)
+    if drawn and exam.exists() and not exam_broken and drawn > len(pool):
+        line = settings.lines.get("exam_questions", 1)
+        message = f"exam_questions is {drawn} but exam.md holds only {len(pool)} questions"
+        problems.append(Problem(course_dir / "course.md", line, message))
+
+
+def _build_course(course_dir, slug, settings, intro_html, modules, pool, media) -> Course:
+    v = settings.values
+    return Course(
+        slug=slug,
+        path=course_dir,
+        version=course_version(course_dir),
+        title=v["title"],
+        summary=v["summary"],
+        language=v["language"],
+        certificate_title=v["certificate_title"],
+        validity_months=v["validity_months"],
+        draft=v["draft"],
+        intro_html=intro_html,
+        modules=tuple(modules),
+        questions=tuple(pool),
+        exam=ExamSettings(
+            pass_mark=v["pass_mark"],
+            question_count=v["exam_questions"],
+            show_correct_answers=v["show_correct_answers"],
+            retake_cooldown_minutes=v["retake_cooldown_minutes"],
+            max_attempts_per_day=v["max_attempts_per_day"],
+            time_limit_minutes=v["time_limit_minutes"],
+            requires_modules=v["exam_requires_modules"],
+        ),
+        media=media,
+    )

@@ -1,0 +1,39 @@
+"""The start page, a course's overview, and the privacy notice."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from ..accounts import access
+from ..learning import queries as learning
+from . import queries
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@access.catalog
+def home():
+    courses = learning.visible_courses()
+    statuses = queries.statuses(current_user, courses) if current_user.is_authenticated else {}
+    return render_template(
+        "dashboard/home.html",
+        courses=courses,
+        statuses=statuses,
+        resume=queries.resume(statuses.values()),
+    )
+
+
+@bp.get("/courses/<slug>/")
+@access.catalog
+def course(slug: str):
+    course = learning.visible_course_or_404(slug)
+    status = queries.status(current_user, course) if current_user.is_authenticated else None
+    return render_template("dashboard/course.html", course=course, status=status)
+
+
+@bp.get("/privacy")
+@access.public
+def privacy():
+    return render_template("dashboard/privacy.html")

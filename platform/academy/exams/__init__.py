@@ -1,0 +1,1 @@
+"""Final exams: attempts, drawing questions, grading."""

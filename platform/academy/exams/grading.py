@@ -1,0 +1,145 @@
+"""Drawing an exam and grading it: pure functions over content objects, no Flask, no database."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..content import Course, Question
+
+
+@dataclass(frozen=True)
+class DrawnOption:
+    id: str
+    html: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    """A question as one learner saw it: its options in their shuffled order."""
+
+    id: str
+    module_slug: str | None
+    prompt_html: str
+    body_html: str
+    explanation_html: str
+    options: tuple[DrawnOption, ...]
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
+
+    @property
+    def multiple(self) -> bool:
+        return len(self.correct_ids) > 1
+
+    @property
+    def option_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "module": self.module_slug,
+            "prompt": self.prompt_html,
+            "body": self.body_html,
+            "explanation": self.explanation_html,
+            "options": [{"id": o.id, "html": o.html, "correct": o.correct} for o in self.options],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> DrawnQuestion:
+        options = tuple(DrawnOption(o["id"], o["html"], o["correct"]) for o in data["options"])
+        return cls(
+            data["id"], data["module"], data["prompt"], data["body"], data["explanation"], options
+        )
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: DrawnQuestion
+    chosen: frozenset[str]
+
+    @property
+    def correct(self) -> bool:
+        return self.chosen == self.question.correct_ids
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.chosen)
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: int
+    total: int
+    pass_mark: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+    @property
+    def passed(self) -> bool:
+        # Integers only: 16 of 20 at 80 % passes, with no rounding at the edge.
+        return self.total > 0 and self.correct * 100 >= self.pass_mark * self.total
+
+
+def draw(course: Course, rng: random.Random) -> list[DrawnQuestion]:
+    """Draw the course's number of questions, spread evenly across the modules they test."""
+    groups: dict[str | None, list[Question]] = defaultdict(list)
+    for question in course.questions:
+        groups[question.module_slug].append(question)
+    for group in groups.values():
+        rng.shuffle(group)
+    order = list(groups)
+    rng.shuffle(order)
+    drawn: list[Question] = []
+    while len(drawn) < course.exam.question_count and any(groups.values()):
+        for key in order:
+            if groups[key] and len(drawn) < course.exam.question_count:
+                drawn.append(groups[key].pop())
+    position = {m.slug: i for i, m in enumerate(course.modules)}
+    drawn.sort(key=lambda q: position.get(q.module_slug or "", len(position)))  # course order
+    return [_shuffled(q, rng) for q in drawn]
+
+
+def _shuffled(question: Question, rng: random.Random) -> DrawnQuestion:
+    options = [DrawnOption(o.id, o.html, o.correct) for o in question.options]
+    rng.shuffle(options)
+    return DrawnQuestion(
+        question.id,
+        question.module_slug,
+        question.prompt_html,
+        question.body_html,
+        question.explanation_html,
+        tuple(options),
+    )
+
+
+class InvalidAnswers(ValueError):
+    """Answers that do not fit the drawn questions: tampered or from another attempt."""
+
+
+def check_answers(
+    questions: Sequence[DrawnQuestion], answers: Mapping[str, frozenset[str]]
+) -> None:
+    by_id = {q.id: q for q in questions}
+    for question_id, chosen in answers.items():
+        question = by_id.get(question_id)
+        if question is None:
+            raise InvalidAnswers(f"question {question_id!r} was not drawn")
+        if not chosen <= question.option_ids:
+            raise InvalidAnswers(f"unknown option for question {question_id!r}")
+        if len(chosen) > 1 and not question.multiple:
+            raise InvalidAnswers(f"several options for single-choice question {question_id!r}")
+
+
+def grade(
+    questions: Sequence[DrawnQuestion], answers: Mapping[str, frozenset[str]], pass_mark: int
+) -> tuple[Grade, list[QuestionResult]]:
+    results = [QuestionResult(q, answers.get(q.id, frozenset())) for q in questions]
+    return Grade(sum(r.correct for r in results), len(results), pass_mark), results

@@ -1,0 +1,62 @@
+"""Exam attempts and their results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..extensions import db
+
+
+class ExamAttempt(db.Model):
+    """One sitting of a final exam, with exactly the questions and option order drawn."""
+
+    __tablename__ = "exam_attempts"
+    __table_args__ = (
+        # At most one unsubmitted attempt per learner and course: two clicks on "start"
+        # cannot open two attempts.
+        Index(
+            "uq_exam_attempts_open",
+            "user_id",
+            "course_slug",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+        Index("ix_exam_attempts_user_course", "user_id", "course_slug", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_slug: Mapped[str] = mapped_column(String(100))
+    course_version: Mapped[str] = mapped_column(String(12))
+    pass_mark: Mapped[int]  # as the course said when the attempt started
+    questions: Mapped[list] = mapped_column(JSON)  # DrawnQuestion.to_json() in order shown
+    started_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
+    deadline_at: Mapped[datetime | None]  # None: no time limit
+    submitted_at: Mapped[datetime | None]
+
+    result: Mapped[ExamResult | None] = relationship(back_populates="attempt", uselist=False)
+
+
+class ExamResult(db.Model):
+    """The graded outcome; the unique attempt_id makes a second result impossible."""
+
+    __tablename__ = "exam_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("exam_attempts.id", ondelete="CASCADE"), unique=True
+    )
+    answers: Mapped[dict] = mapped_column(JSON)  # question id -> list of chosen option ids
+    correct_count: Mapped[int]
+    total: Mapped[int]
+    percent: Mapped[int]
+    passed: Mapped[bool]
+    late: Mapped[bool] = mapped_column(default=False)  # after the time limit: not graded
+    graded_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
+
+    attempt: Mapped[ExamAttempt] = relationship(back_populates="result")

@@ -1,0 +1,1 @@
+"""Reading: module pages and progress."""

@@ -1,0 +1,59 @@
+"""Module pages, course files and marking a module done."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts import access
+from ..extensions import db
+from ..forms import ConfirmForm
+from . import queries, services
+
+bp = Blueprint("learning", __name__)
+
+
+@bp.get("/courses/<slug>/<module_slug>")
+@access.catalog
+def module(slug: str, module_slug: str):
+    course = queries.visible_course_or_404(slug)
+    module = course.module(module_slug) or abort(404)
+    progress = (
+        queries.course_progress(current_user.id, course) if current_user.is_authenticated else None
+    )
+    previous, following = course.neighbours(module)
+    return render_template(
+        "learning/module.html",
+        course=course,
+        module=module,
+        progress=progress,
+        previous=previous,
+        following=following,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<slug>/<module_slug>/done")
+@access.signed_in
+def mark_done(slug: str, module_slug: str):
+    course = queries.visible_course_or_404(slug)
+    module = course.module(module_slug) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.mark_done(current_user.id, course, module)
+    db.session.commit()
+    flash(_("„%(title)s“ ist abgeschlossen.", title=module.title), "success")
+    following = course.neighbours(module)[1]
+    if following is not None:
+        return redirect(url_for("learning.module", slug=slug, module_slug=following.slug))
+    return redirect(url_for("dashboard.course", slug=slug))
+
+
+@bp.get("/courses/<slug>/media/<path:filename>")
+@access.catalog
+def media(slug: str, filename: str):
+    course = queries.visible_course_or_404(slug)
+    if filename not in course.media:  # only files a page of the course refers to
+        abort(404)
+    return send_from_directory(course.path, filename, max_age=3600)

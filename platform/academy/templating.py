@@ -1,0 +1,77 @@
+"""What every template can use: the site name, versioned asset URLs, the navigation."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    roles: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+
+# Shown to signed-in users holding one of the roles, once the endpoint exists.
+NAVIGATION = (
+    NavItem("certificates.mine", _l("Meine Zertifikate"), ()),
+    NavItem("trainer.index", _l("Trainer"), ("trainer", "admin")),
+    NavItem("hr.index", _l("HR"), ("hr", "admin")),
+    NavItem("accounts.admin_users", _l("Verwaltung"), ("admin",)),
+)
+
+
+@lru_cache(maxsize=256)
+def _file_hash(path: Path, _mtime: float) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def asset(filename: str) -> str:
+    """URL of a static file with its content hash, so browsers may cache it for a year."""
+    path = Path(current_app.static_folder or "") / filename
+    version = _file_hash(path, path.stat().st_mtime) if path.exists() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def _globals() -> dict:
+    settings = current_app.config["SETTINGS"]
+    navigation = []
+    if current_user.is_authenticated:
+        navigation = [
+            item
+            for item in NAVIGATION
+            if item.endpoint in current_app.view_functions
+            and (not item.roles or current_user.has_any_role(*item.roles))
+        ]
+    return {
+        "site_name": settings.site_name,
+        "organisation": settings.organisation,
+        "current_locale": str(get_locale() or "de"),
+        "role_navigation": navigation,
+        "asset": asset,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_globals)
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for mails and PDFs: PUBLIC_URL when set, else the request's host."""
+    public_url = current_app.config["SETTINGS"].public_url
+    if public_url:
+        return public_url + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
