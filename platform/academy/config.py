@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -35,6 +36,7 @@ class Settings:
     instance_dir: Path
     public_courses: bool
     site_name: str
+    timezone: str  # for showing times; the database stores UTC
     organisation: str  # issues the certificates
     public_url: str  # printed on certificates; empty means: the address of the request
     registration: str
@@ -69,6 +71,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         instance_dir=instance_dir,
         public_courses=_flag(env, "PUBLIC_COURSES", False),
         site_name=env.get("SITE_NAME", "").strip() or "KI-Akademie",
+        timezone=_timezone(env),
         organisation=env.get("ORGANISATION_NAME", "").strip() or "KI-Akademie",
         public_url=_public_url(env),
         registration=registration,
@@ -118,6 +121,15 @@ def _path(env, name: str, default: Path, must_exist: bool) -> Path:
     if must_exist and not path.is_dir():
         raise ConfigError(f"{name}: folder not found: {path}")
     return path
+
+
+def _timezone(env) -> str:
+    value = env.get("TIMEZONE", "").strip() or "Europe/Berlin"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE={value!r} is not a known time zone; use e.g. Europe/Berlin") from None
+    return value
 
 
 def _secret_key(env, app_env: str, instance_dir: Path) -> str:

@@ -149,10 +149,16 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
     segno.make(data.verify_url, error="m").save(qr, kind="png", scale=8, border=1)
     qr.seek(0)
     pdf.image(qr, x=225, y=108, w=42, h=42)
-    pdf.set_font("DejaVu", "", 7)
     pdf.set_text_color(*MUTED)
-    pdf.set_xy(205, 151)
-    pdf.multi_cell(72, 3.4, f"{text['verify']}\n{data.verify_url}", align="C")
+    size = 7.0
+    pdf.set_font("DejaVu", "", size)
+    while pdf.get_string_width(data.verify_url) > 80 and size > 4.5:  # one line, never split
+        size -= 0.25
+        pdf.set_font("DejaVu", "", size)
+    pdf.set_xy(206, 151)
+    pdf.cell(80, 3.4, text["verify"], align="C")
+    pdf.set_xy(206, 154.6)
+    pdf.cell(80, 3.4, data.verify_url, align="C", link=data.verify_url)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.2)
     pdf.line(25, 172, 272, 172)

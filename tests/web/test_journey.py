@@ -1,0 +1,94 @@
+"""The whole learner journey through the Flask test client: register, read every module,
+pass the exam, get the certificate, download the PDF, verify it publicly."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from academy.extensions import catalog
+from tests.conftest import PASSWORD, post
+
+COURSE = "ki-am-arbeitsplatz"
+
+
+def course(app):
+    with app.app_context():
+        return catalog().get(COURSE)
+
+
+def register(client, email="neu@firma.example", name="Erika Mustermann"):
+    response = post(client, "/register", {"name": name, "email": email, "password": PASSWORD,
+                                          "password_repeat": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response
+
+
+def finish_modules(client, app):
+    for module in course(app).modules:
+        page = client.get(f"/courses/{COURSE}/{module.slug}")
+        assert page.status_code == 200
+        response = post(client, f"/courses/{COURSE}/{module.slug}/done")
+        assert response.status_code == 302
+
+
+def start_exam(client) -> int:
+    response = post(client, f"/courses/{COURSE}/exam/start")
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return int(re.search(r"/exam/(\d+)$", response.headers["Location"]).group(1))
+
+
+def answers_for(app, attempt_id: int, correct: int | None = None) -> dict[str, list[str]]:
+    """Right answers for the first `correct` questions (all by default), wrong ones after."""
+    from academy.exams.models import ExamAttempt
+    from academy.extensions import db
+
+    with app.app_context():
+        questions = db.session.get(ExamAttempt, attempt_id).questions
+    answers = {}
+    for index, question in enumerate(questions):
+        right = [o["id"] for o in question["options"] if o["correct"]]
+        wrong = [o["id"] for o in question["options"] if not o["correct"]][:1]
+        answers[f"q-{question['id']}"] = right if correct is None or index < correct else wrong
+    return answers
+
+
+def pass_exam(client, app) -> int:
+    attempt_id = start_exam(client)
+    response = post(client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id))
+    assert response.status_code == 302
+    return attempt_id
+
+
+def test_register_read_pass_certificate_pdf_verify(client, app):
+    register(client)
+    home = client.get("/").get_data(as_text=True)
+    assert "Hallo Erika Mustermann!" in home
+
+    finish_modules(client, app)
+    overview = client.get(f"/courses/{COURSE}/").get_data(as_text=True)
+    assert "Alle Module sind erledigt" in overview
+
+    attempt_id = pass_exam(client, app)
+    result = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
+    assert "Bestanden" in result and "100 %" in result
+
+    mine = client.get("/certificates").get_data(as_text=True)
+    number = re.search(r"KIA(?:-[0-9A-Z]{4}){4}", mine).group(0)
+    pdf_link = re.search(r'href="(/certificates/\d+\.pdf)"', mine).group(1)
+
+    pdf = client.get(pdf_link)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Erika Mustermann" in text
+    assert number in text
+    assert "https://academy.example.com/verify/" + number in text
+
+    public = app.test_client()  # anyone, not signed in
+    verify = public.get(f"/verify/{number}")
+    assert verify.status_code == 200
+    page = verify.get_data(as_text=True)
+    assert "Gültig" in page and "Erika Mustermann" in page and "KI am Arbeitsplatz" in page
+    assert "neu@firma.example" not in page  # nothing beyond name, course and dates
