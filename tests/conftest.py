@@ -71,6 +71,29 @@ def app(database_url, tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(database_url, tmp_path) -> Iterator[Callable[..., Flask]]:
+    """Another app on the same database with other settings, e.g. make_app(REGISTRATION="closed").
+
+    The extensions are process-wide singletons and the last init_app() wins for some of
+    their state (the rate limiter's on/off switch), so it is put back afterwards."""
+    from academy.extensions import limiter
+
+    made: list[Flask] = []
+
+    def make(**settings: str) -> Flask:
+        made.append(create_app(make_environ(database_url, tmp_path, **settings)))
+        return made[-1]
+
+    yield make
+    if getattr(limiter, "_storage", None) is not None:
+        limiter.reset()
+    limiter.enabled = False
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request) -> Iterator[None]:
     """Every test starts with empty tables (the schema stays)."""

@@ -128,7 +128,9 @@ def _timezone(env) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"TIMEZONE={value!r} is not a known time zone; use e.g. Europe/Berlin") from None
+        raise ConfigError(
+            f"TIMEZONE={value!r} is not a known time zone; use e.g. Europe/Berlin"
+        ) from None
     return value
 
 

@@ -20,8 +20,11 @@ def course(app):
 
 
 def register(client, email="neu@firma.example", name="Erika Mustermann"):
-    response = post(client, "/register", {"name": name, "email": email, "password": PASSWORD,
-                                          "password_repeat": PASSWORD})
+    response = post(
+        client,
+        "/register",
+        {"name": name, "email": email, "password": PASSWORD, "password_repeat": PASSWORD},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return response
 

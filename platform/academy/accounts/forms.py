@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -113,7 +114,7 @@ class InvitationForm(FlaskForm):
         description=_l("Eine Adresse pro Zeile (höchstens 200)."),
     )
     roles = MultiCheckboxField(
-        _l("Rollen"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default=["learner"]
+        _l("Rollen"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["learner"]
     )
 
     def validate_emails(self, field):
@@ -134,16 +135,18 @@ def _looks_like_email(value: str) -> bool:
 
 
 class RolesForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Rollen"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    roles = MultiCheckboxField(
+        _l("Rollen"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
+    )
 
 
 class RegistrationPolicyForm(FlaskForm):
     mode = RadioField(
         _l("Selbstregistrierung"),
         choices=[
-            ("open", _l("Offen: jede Person kann ein Konto anlegen")),
-            ("domains", _l("Nur für E-Mail-Adressen bestimmter Domains")),
-            ("closed", _l("Aus: Konten nur per Einladung oder durch Admins")),
+            SelectChoice("open", _l("Offen: jede Person kann ein Konto anlegen")),
+            SelectChoice("domains", _l("Nur für E-Mail-Adressen bestimmter Domains")),
+            SelectChoice("closed", _l("Aus: Konten nur per Einladung oder durch Admins")),
         ],
     )
     domains = StringField(
@@ -165,7 +168,8 @@ class RegistrationPolicyForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = _name_field()
     locale = RadioField(
-        _l("Sprache der Oberfläche"), choices=[("de", "Deutsch"), ("en", "English")]
+        _l("Sprache der Oberfläche"),
+        choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
     )
 
 

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db, limiter, login_manager
 from ..forms import ConfirmForm
@@ -23,6 +24,7 @@ from ..mail import MailError, send_mail
 from ..templating import external_url
 from . import access, queries, services
 from .forms import (
+    ROLE_LABELS,
     AcceptInvitationForm,
     ForgotPasswordForm,
     InvitationForm,
@@ -245,7 +247,7 @@ def account():
             password.current.errors.append(_("Das aktuelle Passwort stimmt nicht."))
         else:
             services.set_password(current_user, password.password.data)
-            login_user(current_user)  # the new session version, for this browser only
+            login_user(current_user._get_current_object())  # new session version, this browser only
             db.session.commit()
             flash(_("Ihr Passwort ist geändert. Andere Geräte sind jetzt abgemeldet."), "success")
             return redirect(url_for("accounts.account"))
@@ -285,7 +287,9 @@ def admin_users():
 def invite():
     form = InvitationForm(prefix="invite")
     if not current_user.has_any_role("admin"):
-        form.roles.choices = [("learner", form.roles.choices[0][1])]  # HR invites learners only
+        form.roles.choices = [
+            SelectChoice("learner", ROLE_LABELS["learner"])
+        ]  # HR invites learners only
     links: list[tuple[str, str]] = []
     if form.validate_on_submit():
         links, failed = _send_invitations(form.emails.addresses, form.roles.data or ["learner"])

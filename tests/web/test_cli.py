@@ -1,0 +1,101 @@
+"""Command-line tools: the course checker, creating users, demo accounts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from academy.accounts.models import User
+from academy.extensions import db
+from tests.conftest import COURSES, ROOT, login
+from tests.unit.course_factory import COURSE_MD, write_course
+
+
+def test_courses_check_passes_on_bundled_courses(runner):
+    result = runner.invoke(args=["courses", "check"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "2 course(s) OK: ai-at-work, ki-am-arbeitsplatz; 0 error(s), 0 warning(s)" in result.output
+    )
+
+
+def test_courses_check_one_course_by_path(runner):
+    result = runner.invoke(args=["courses", "check", str(COURSES / "ai-at-work")])
+    assert result.exit_code == 0
+    assert "1 course(s) OK: ai-at-work" in result.output
+
+
+def test_courses_check_fails_with_file_line_message(runner, tmp_path, monkeypatch):
+    course = write_course(tmp_path, course_md=COURSE_MD.replace("pass_mark: 80", "pass_mark: 0"))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=["courses", "check", str(course)])
+    assert result.exit_code == 1
+    assert "testkurs/course.md:6: 'pass_mark' must be between 1 and 100" in result.output
+
+
+def test_courses_check_unknown_path(runner, tmp_path):
+    result = runner.invoke(args=["courses", "check", str(tmp_path / "gibtsnicht")])
+    assert result.exit_code == 2 and "not found" in result.output
+
+
+def test_users_create_reads_password_from_stdin(runner, app, client):
+    result = runner.invoke(
+        args=["users", "create", "chefin@firma.example", "--name", "Chefin", "--role", "admin"],
+        input="ein sicheres passwort\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.query(User).filter_by(email="chefin@firma.example").one()
+        assert user.roles == {"admin", "learner"}
+    login(client, "chefin@firma.example", "ein sicheres passwort")
+
+
+def test_users_create_generated_password_is_printed_once(runner, client):
+    result = runner.invoke(
+        args=["users", "create", "it@firma.example", "--name", "IT", "--generate-password"]
+    )
+    assert result.exit_code == 0
+    password = result.output.split("password (shown once): ")[1].strip()
+    login(client, "it@firma.example", password)
+
+
+def test_users_create_refuses_bad_input_and_changes_nothing(runner, app):
+    duplicate = ["users", "create", "x@firma.example", "--name", "X"]
+    assert runner.invoke(args=duplicate, input="langes passwort 1\n").exit_code == 0
+    again = runner.invoke(args=duplicate, input="langes passwort 1\n")
+    assert again.exit_code == 1 and "exists already" in again.output
+    short = runner.invoke(
+        args=["users", "create", "y@firma.example", "--name", "Y"], input="kurz\n"
+    )
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    bad_email = runner.invoke(
+        args=["users", "create", "keine-adresse", "--name", "Z"], input="langes passwort 1\n"
+    )
+    assert bad_email.exit_code == 2 and "not an email address" in bad_email.output
+    bad_role = runner.invoke(
+        args=["users", "create", "z@firma.example", "--name", "Z", "--role", "boss"]
+    )
+    assert bad_role.exit_code == 2
+    with app.app_context():
+        assert [u.email for u in db.session.query(User)] == ["x@firma.example"]
+
+
+def test_demo_accounts_are_idempotent(runner, app):
+    assert runner.invoke(args=["users", "demo"]).exit_code == 0
+    result = runner.invoke(args=["users", "demo"])
+    assert "admin@demo.example" in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 4
+
+
+def test_wrong_setting_prints_one_line_not_a_traceback(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "APP_ENV": "production", "INSTANCE_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(
+        "configuration error: SECRET_KEY must be set in production"
+    )
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,52 @@
+"""The schema comes from Alembic migrations, and they match the models."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from academy import create_app
+from academy.extensions import db
+from tests.conftest import make_environ
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    """A second, empty database of the same kind as the test database."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS academy_migration_test"))
+        connection.execute(text("CREATE DATABASE academy_migration_test"))
+    url = database_url.rsplit("/", 1)[0] + "/academy_migration_test"
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS academy_migration_test WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_then_downgrade(empty_database, tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(make_environ(empty_database, tmp_path))
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {
+            "users",
+            "user_roles",
+            "module_completions",
+            "exam_attempts",
+            "exam_results",
+            "certificates",
+        } <= tables
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+            assert compare_metadata(context, db.metadata) == []  # models and migrations agree
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
