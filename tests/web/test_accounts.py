@@ -129,12 +129,9 @@ def register(client, email, password=PASSWORD, repeat=None):
 
 def test_registration_validates_and_changes_nothing_when_wrong(client, app, create_user):
     create_user(email="da@firma.example")
-    cases = {
-        "keine-adresse": "Das ist keine gültige E-Mail-Adresse.",
-    }
-    for email, message in cases.items():
-        response = register(client, email)
-        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    invalid = register(client, "keine-adresse")
+    assert invalid.status_code == 400
+    assert "Das ist keine gültige E-Mail-Adresse." in invalid.get_data(as_text=True)
     short = register(client, "kurz@firma.example", password="kurz")
     assert "mindestens 10 Zeichen" in short.get_data(as_text=True)
     mismatch = register(client, "anders@firma.example", repeat="etwas ganz anderes")

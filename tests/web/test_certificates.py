@@ -68,7 +68,7 @@ def test_expiry_recertification_new_number_old_verifies_expired(certified, app, 
     assert "legen Sie die Prüfung erneut ab" in overview
 
     pass_exam(client, app)
-    first_again, second = certificates(app, user_id)
+    _, second = certificates(app, user_id)
     assert second.number != first.number
     assert second.sequence == 2
     assert second.valid_until > first.valid_until
