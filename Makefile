@@ -42,7 +42,8 @@ bench: install
 
 # Re-extract UI strings and compile the catalogs after changing texts.
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o platform/academy/translations/messages.pot platform/academy
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --project academy \
+		-o platform/academy/translations/messages.pot platform/academy
 	$(VENV)/bin/pybabel update -i platform/academy/translations/messages.pot -d platform/academy/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d platform/academy/translations
 

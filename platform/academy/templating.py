@@ -12,6 +12,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .accounts.services import INVITATION_DAYS, MIN_PASSWORD
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -61,11 +63,16 @@ def _globals() -> dict:
         "current_locale": str(get_locale() or "de"),
         "role_navigation": navigation,
         "asset": asset,
+        "min_password": MIN_PASSWORD,
+        "invitation_days": INVITATION_DAYS,
     }
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(_globals)
+    # Indentation and blank lines of the templates are not sent: lesson pages stay small.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
 
 

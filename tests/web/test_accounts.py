@@ -234,7 +234,7 @@ def test_invitation_form_reports_wrong_addresses(signed_in, app):
     admin, _ = signed_in("admin")
     response, links = invite(admin, "gut@firma.example\nkaputt")
     assert response.status_code == 400 and links == []
-    assert "Keine gültige E-Mail-Adresse: kaputt" in response.get_data(as_text=True)
+    assert "Ungültige E-Mail-Adresse(n): kaputt" in response.get_data(as_text=True)
 
 
 # --- password reset with a real SMTP server --------------------------------------------

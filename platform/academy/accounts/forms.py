@@ -125,7 +125,7 @@ class InvitationForm(FlaskForm):
             raise ValidationError(_l("Höchstens 200 Adressen auf einmal."))
         wrong = [a for a in addresses if not _looks_like_email(a)]
         if wrong:
-            raise ValidationError(_l("Keine gültige E-Mail-Adresse: %(a)s", a=", ".join(wrong[:5])))
+            raise ValidationError(_l("Ungültige E-Mail-Adresse(n): %(a)s", a=", ".join(wrong[:5])))
         field.addresses = addresses
 
 

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
@@ -294,11 +295,14 @@ def invite():
     if form.validate_on_submit():
         links, failed = _send_invitations(form.emails.addresses, form.roles.data or ["learner"])
         db.session.commit()
-        flash(_("%(n)d Einladung(en) erstellt.", n=len(links)), "success")
+        flash(
+            ngettext("%(num)d Einladung erstellt.", "%(num)d Einladungen erstellt.", len(links)),
+            "success",
+        )
         if failed:
             flash(
                 _(
-                    "Diese E-Mails konnten nicht versendet werden; geben Sie den Link selbst weiter: %(a)s",
+                    "Diese E-Mails konnten nicht versendet werden; geben Sie die Links selbst weiter: %(a)s",
                     a=", ".join(failed),
                 ),
                 "error",

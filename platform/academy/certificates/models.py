@@ -33,7 +33,8 @@ class Certificate(db.Model):
     course_title: Mapped[str] = mapped_column(String(200))
     certificate_title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5))
-    objectives: Mapped[list] = mapped_column(JSON)  # learning objectives covered, as at issue
+    # The modules and learning objectives covered, as at issue: [{title, objectives: [...]}]
+    objectives: Mapped[list] = mapped_column(JSON)
     holder_name: Mapped[str] = mapped_column(String(200))  # as at issue
     organisation: Mapped[str] = mapped_column(String(200))  # the issuer, as configured at issue
     score_percent: Mapped[int]

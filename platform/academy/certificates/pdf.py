@@ -20,7 +20,9 @@ TEXTS = {
         "attests": "Hiermit wird bestätigt, dass",
         "passed": "den Kurs",
         "passed_after": "erfolgreich abgeschlossen und die Abschlussprüfung mit {score} % bestanden hat.",
-        "objectives": "Inhalte und Lernziele",
+        "contents": "Inhalte",
+        "annex_hint": "Die Lernziele jedes Moduls stehen in der Anlage auf Seite 2.",
+        "annex_title": "Anlage: Lernziele des Kurses",
         "basis": "Nachweis einer Schulung zur KI-Kompetenz im Sinne von Art. 4 der Verordnung (EU) 2024/1689 (KI-Verordnung).",
         "issued": "Ausgestellt am",
         "valid": "Gültig bis",
@@ -33,7 +35,9 @@ TEXTS = {
         "attests": "This is to certify that",
         "passed": "has successfully completed the course",
         "passed_after": "and passed its final exam with {score} %.",
-        "objectives": "Content and learning objectives",
+        "contents": "Contents",
+        "annex_hint": "The learning objectives of each module are listed in the annex on page 2.",
+        "annex_title": "Annex: learning objectives of the course",
         "basis": "Evidence of AI-literacy training within the meaning of Art. 4 of Regulation (EU) 2024/1689 (AI Act).",
         "issued": "Issued on",
         "valid": "Valid until",
@@ -46,6 +50,12 @@ TEXTS = {
 
 
 @dataclass(frozen=True)
+class ModuleObjectives:
+    title: str
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CertificateData:
     number: str
     holder_name: str
@@ -53,7 +63,7 @@ class CertificateData:
     course_title: str
     course_version: str
     language: str
-    objectives: tuple[str, ...]
+    modules: tuple[ModuleObjectives, ...]
     organisation: str
     score_percent: int
     issued_on: date
@@ -77,8 +87,9 @@ def render_pdf(data: CertificateData) -> bytes:
     pdf.add_page()
     _frame(pdf)
     _heading(pdf, data, text)
-    _objectives(pdf, data, text)
+    _contents(pdf, data, text)
     _footer(pdf, data, text)
+    _annex(pdf, data, text)
     return bytes(pdf.output())
 
 
@@ -119,29 +130,105 @@ def _heading(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.multi_cell(227, 6, line, align="C")
 
 
-def _objectives(pdf: FPDF, data: CertificateData, text: dict) -> None:
+def _contents(pdf: FPDF, data: CertificateData, text: dict) -> None:
+    """Page 1: the modules covered, in two columns."""
     pdf.set_xy(25, 106)
     pdf.set_font("DejaVu", "B", 10)
     pdf.set_text_color(*PRIMARY)
-    pdf.cell(180, 5, text["objectives"])
+    pdf.cell(180, 5, text["contents"])
     pdf.set_text_color(30, 36, 48)
-    objectives = list(data.objectives)
-    size = 7.5 if len(objectives) > 30 else 8.5
+    pdf.set_font("DejaVu", "", 9)
+    rows = (len(data.modules) + 1) // 2
+    for index, module in enumerate(data.modules):
+        column, row = divmod(index, rows)
+        pdf.set_xy(25 + column * 90, 112 + row * 6.2)
+        pdf.cell(88, 5, _fit(pdf, f"{index + 1}. {module.title}", 88))
+    pdf.set_xy(25, 112 + rows * 6.2 + 2)
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(180, 4, text["annex_hint"])
+
+
+def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
+    """Page 2: every learning objective, by module: the evidence of what was taught."""
+    pdf.add_page()
+    _frame(pdf)
+    pdf.set_xy(25, 24)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.set_text_color(*PRIMARY)
+    pdf.cell(247, 8, text["annex_title"])
+    pdf.set_xy(25, 32)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(
+        247, 5, f"{data.holder_name} · {data.certificate_title} · {text['number']} {data.number}"
+    )
+    pdf.set_text_color(30, 36, 48)
+    size, columns = _annex_layout(pdf, data.modules)
+    number = 1
+    for x, modules in zip((25.0, 152.0), columns, strict=False):
+        pdf.set_y(42)
+        for module in modules:
+            _module_block(pdf, module, number, x, size)
+            number += 1
+
+
+ANNEX_WIDTH, ANNEX_HEIGHT = 120.0, 146.0  # one column, between the heading and the frame
+
+
+def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]):
+    """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns."""
+    size = 9.0
+    while True:
+        heights = [_module_height(pdf, m, size) for m in modules]
+        split = _balanced_split(heights)
+        if max(sum(heights[:split]), sum(heights[split:])) <= ANNEX_HEIGHT or size <= 5:
+            return size, (modules[:split], modules[split:])
+        size -= 0.5
+
+
+def _balanced_split(heights: list[float]) -> int:
+    best, best_height = len(heights), sum(heights)
+    for split in range(len(heights) + 1):
+        taller = max(sum(heights[:split]), sum(heights[split:]))
+        if taller < best_height:
+            best, best_height = split, taller
+    return best
+
+
+def _module_block(pdf: FPDF, module: ModuleObjectives, number: int, x: float, size: float) -> None:
+    pdf.set_x(x)
+    pdf.set_font("DejaVu", "B", size + 1)
+    pdf.multi_cell(ANNEX_WIDTH, (size + 1) * 0.5, f"{number}. {module.title}", align="L")
     pdf.set_font("DejaVu", "", size)
-    column_width, top, bottom = 88, 112, 168
-    x, y = 25.0, float(top)
-    for objective in objectives:
+    for objective in module.objectives:
+        pdf.set_x(x + 3)
+        pdf.multi_cell(ANNEX_WIDTH - 3, size * 0.48, f"• {objective}", align="L")
+    pdf.set_y(pdf.get_y() + size * 0.3)
+
+
+def _module_height(pdf: FPDF, module: ModuleObjectives, size: float) -> float:
+    pdf.set_font("DejaVu", "B", size + 1)
+    lines = pdf.multi_cell(
+        ANNEX_WIDTH, (size + 1) * 0.5, f"9. {module.title}", dry_run=True, output="LINES"
+    )
+    height = len(lines) * (size + 1) * 0.5
+    pdf.set_font("DejaVu", "", size)
+    for objective in module.objectives:
         lines = pdf.multi_cell(
-            column_width - 4, size * 0.45, f"• {objective}", dry_run=True, output="LINES"
+            ANNEX_WIDTH - 3, size * 0.48, f"• {objective}", dry_run=True, output="LINES"
         )
-        height = len(lines) * size * 0.45
-        if y + height > bottom:
-            if x > 25:
-                break  # two columns full: the certificate stays one page
-            x, y = 25 + column_width, float(top)
-        pdf.set_xy(x, y)
-        pdf.multi_cell(column_width - 4, size * 0.45, f"• {objective}")
-        y += height + 0.6
+        height += len(lines) * size * 0.48
+    return height + size * 0.3
+
+
+def _fit(pdf: FPDF, value: str, width: float) -> str:
+    """Shorten with an ellipsis so that one line never runs into the next column."""
+    if pdf.get_string_width(value) <= width:
+        return value
+    while value and pdf.get_string_width(value + "…") > width:
+        value = value[:-1]
+    return value.rstrip() + "…"
 
 
 def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
@@ -152,13 +239,13 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_text_color(*MUTED)
     size = 7.0
     pdf.set_font("DejaVu", "", size)
-    while pdf.get_string_width(data.verify_url) > 80 and size > 4.5:  # one line, never split
+    while pdf.get_string_width(data.verify_url) > 74 and size > 4.5:  # one line, never split
         size -= 0.25
         pdf.set_font("DejaVu", "", size)
-    pdf.set_xy(206, 151)
-    pdf.cell(80, 3.4, text["verify"], align="C")
-    pdf.set_xy(206, 154.6)
-    pdf.cell(80, 3.4, data.verify_url, align="C", link=data.verify_url)
+    pdf.set_xy(208, 151)
+    pdf.cell(76, 3.4, text["verify"], align="C")
+    pdf.set_xy(208, 154.6)
+    pdf.cell(76, 3.4, data.verify_url, align="C", link=data.verify_url)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.2)
     pdf.line(25, 172, 272, 172)

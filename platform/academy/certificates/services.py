@@ -60,7 +60,9 @@ def _issue(user: User, course: Course, attempt, sequence: int) -> Certificate | 
             course_title=course.title,
             certificate_title=course.certificate_title,
             language=course.language,
-            objectives=[o for m in course.modules for o in m.objectives],
+            objectives=[
+                {"title": m.title, "objectives": list(m.objectives)} for m in course.modules
+            ],
             holder_name=user.name,
             organisation=current_app.config["SETTINGS"].organisation,
             score_percent=attempt.result.percent if attempt.result else 0,

@@ -12,7 +12,7 @@ from ..templating import external_url
 from . import numbers, queries, services
 from .forms import RevokeForm, VerifyForm
 from .models import Certificate
-from .pdf import CertificateData, render_pdf
+from .pdf import CertificateData, ModuleObjectives, render_pdf
 
 bp = Blueprint("certificates", __name__)
 
@@ -44,7 +44,9 @@ def _pdf_data(certificate: Certificate) -> CertificateData:
         course_title=certificate.course_title,
         course_version=certificate.course_version,
         language=certificate.language,
-        objectives=tuple(certificate.objectives),
+        modules=tuple(
+            ModuleObjectives(m["title"], tuple(m["objectives"])) for m in certificate.objectives
+        ),
         organisation=certificate.organisation,
         score_percent=certificate.score_percent,
         issued_on=certificate.issued_at.date(),

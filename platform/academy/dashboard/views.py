@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..accounts import access
@@ -15,7 +16,9 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 @access.catalog
 def home():
-    courses = learning.visible_courses()
+    language = str(get_locale() or "de")
+    # Courses in the reader's language first, then the others.
+    courses = sorted(learning.visible_courses(), key=lambda c: c.language != language)
     statuses = queries.statuses(current_user, courses) if current_user.is_authenticated else {}
     return render_template(
         "dashboard/home.html",

@@ -1,0 +1,202 @@
+"""Catalog, course overview, module pages, course files, error pages, and courses that
+break or change while the site runs."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy import event
+
+from academy.extensions import db
+from tests.conftest import post
+from tests.unit.course_factory import COURSE_MD, MODULE_2, write_course
+
+COURSE = "ki-am-arbeitsplatz"
+
+
+def test_catalog_shows_title_summary_modules_and_time(signed_in):
+    client, _ = signed_in()
+    page = client.get("/").get_data(as_text=True)
+    assert "KI am Arbeitsplatz" in page
+    assert "KI-Tools im Arbeitsalltag sicher, fair und datenschutzkonform nutzen" in page
+    assert "9 Module" in page and "ca. 75 Minuten" in page
+
+
+def test_course_overview_lists_modules_in_order_with_state(signed_in):
+    client, _ = signed_in()
+    post(client, f"/courses/{COURSE}/daten-als-rohstoff/done")
+    page = client.get(f"/courses/{COURSE}/").get_data(as_text=True)
+    titles = re.findall(r'<span class="module-title">(.*?)</span>', page)
+    assert titles[0] == "Daten als Rohstoff" and len(titles) == 9
+    assert page.count("badge-done") == 1 and page.count("badge-open") == 8
+    assert "1 von 9 Modulen erledigt" in page
+    assert "Stand: November 2026" in page  # the introduction
+
+
+def test_module_page_has_objectives_toc_self_check_and_pager(signed_in):
+    client, _ = signed_in()
+    page = client.get(f"/courses/{COURSE}/ki-verstehen").get_data(as_text=True)
+    assert "<h1>KI verstehen</h1>" in page
+    assert "Lernziele" in page
+    toc = re.findall(r'<li class="toc-h2"><a href="#([a-z0-9-]+)">', page)
+    assert toc and all(f'id="{anchor}"' in page for anchor in toc)
+    assert "data-quiz" in page and "Lösung anzeigen" in page
+    assert f'href="/courses/{COURSE}/daten-als-rohstoff" rel="prev"' in page
+    assert f'href="/courses/{COURSE}/datenschutz-grundlagen" rel="next"' in page
+    assert "Das Wichtigste in Kürze" in page
+
+
+def test_marking_done_moves_on_and_is_idempotent(signed_in, app):
+    from academy.learning.models import ModuleCompletion
+
+    client, _ = signed_in()
+    first = post(client, f"/courses/{COURSE}/daten-als-rohstoff/done")
+    assert first.headers["Location"] == f"/courses/{COURSE}/ki-verstehen"
+    post(client, f"/courses/{COURSE}/daten-als-rohstoff/done")
+    last = post(client, f"/courses/{COURSE}/datenqualitaet-und-fazit/done")
+    assert last.headers["Location"] == f"/courses/{COURSE}/"
+    with app.app_context():
+        assert db.session.query(ModuleCompletion).count() == 2
+
+
+def test_progress_survives_a_new_device(app, create_user):
+    from tests.conftest import login
+
+    _, email = create_user()
+    laptop = app.test_client()
+    login(laptop, email)
+    post(laptop, f"/courses/{COURSE}/daten-als-rohstoff/done")
+    phone = app.test_client()
+    login(phone, email)
+    page = phone.get("/").get_data(as_text=True)
+    assert "Weiter, wo Sie aufgehört haben" in page and "KI verstehen" in page
+
+
+def test_unknown_course_module_and_marking_return_404(signed_in):
+    client, _ = signed_in()
+    assert client.get("/courses/gibtsnicht/").status_code == 404
+    assert client.get(f"/courses/{COURSE}/gibtsnicht").status_code == 404
+    assert post(client, f"/courses/{COURSE}/gibtsnicht/done").status_code == 404
+    page = client.get("/gibtsnicht").get_data(as_text=True)
+    assert "Seite nicht gefunden" in page and "Traceback" not in page
+
+
+def test_server_error_page_shows_no_traceback(make_app, monkeypatch):
+    application = make_app(APP_ENV="production", SECRET_KEY="x" * 40, PUBLIC_COURSES="true")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("academy.dashboard.views.learning.visible_courses", broken)
+    response = application.test_client().get("/")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Ein Fehler ist aufgetreten" in page
+    assert "database on fire" not in page and "Traceback" not in page
+
+
+def test_course_images_are_served_and_paths_outside_refused(make_app, tmp_path):
+    courses = tmp_path / "courses"
+    write_course(courses, "bilder")
+    client = make_app(COURSES_DIR=str(courses), PUBLIC_COURSES="true").test_client()
+    with client.get("/courses/bilder/media/images/bild.png") as image:
+        assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    for path in (
+        "course.md",
+        "../../etc/passwd",
+        "images/../course.md",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "images/fehlt.png",
+    ):
+        assert client.get(f"/courses/bilder/media/{path}").status_code == 404, path
+
+
+def test_broken_course_is_left_out_and_logged_others_served(make_app, tmp_path, caplog):
+    courses = tmp_path / "courses"
+    write_course(courses, "gut")
+    write_course(courses, "kaputt", course_md=COURSE_MD.replace("pass_mark: 80", "pass_mark: 999"))
+    with caplog.at_level(logging.ERROR):
+        client = make_app(COURSES_DIR=str(courses), PUBLIC_COURSES="true").test_client()
+    assert "kaputt/course.md:6: 'pass_mark' must be between 1 and 100" in caplog.text
+    assert "course 'kaputt' is left out" in caplog.text
+    assert client.get("/courses/gut/").status_code == 200
+    assert client.get("/courses/kaputt/").status_code == 404
+
+
+def test_draft_course_only_for_trainers_and_admins(make_app, tmp_path, create_user):
+    from tests.conftest import login
+
+    courses = tmp_path / "courses"
+    write_course(
+        courses,
+        "entwurf",
+        course_md=COURSE_MD.replace("validity_months: 12", "validity_months: 12\ndraft: true"),
+    )
+    application = make_app(COURSES_DIR=str(courses))
+    _, learner = create_user()
+    _, trainer = create_user("trainer")
+    learner_client, trainer_client = application.test_client(), application.test_client()
+    login(learner_client, learner)
+    login(trainer_client, trainer)
+    assert learner_client.get("/courses/entwurf/").status_code == 404
+    assert "Testkurs" not in learner_client.get("/").get_data(as_text=True)
+    assert trainer_client.get("/courses/entwurf/").status_code == 200
+    assert "Entwurf" in trainer_client.get("/").get_data(as_text=True)
+
+
+def test_edited_markdown_is_picked_up_without_restart_in_development(
+    make_app, tmp_path, monkeypatch
+):
+    courses = tmp_path / "courses"
+    write_course(courses, "live")
+    application = make_app(COURSES_DIR=str(courses), APP_ENV="development", PUBLIC_COURSES="true")
+    client = application.test_client()
+    assert "Inhalt." in client.get("/courses/live/zweites").get_data(as_text=True)
+    (courses / "live" / "02-zweites.md").write_text(
+        MODULE_2.replace("Inhalt.", "Frisch geändert."), encoding="utf-8"
+    )
+    catalog = application.extensions["catalog"]
+    monkeypatch.setattr(catalog, "_checked_at", 0.0)  # the next request looks at the files again
+    assert "Frisch geändert." in client.get("/courses/live/zweites").get_data(as_text=True)
+
+
+def test_production_does_not_reload_course_files(make_app, tmp_path):
+    courses = tmp_path / "courses"
+    write_course(courses, "fest")
+    application = make_app(COURSES_DIR=str(courses), APP_ENV="production", SECRET_KEY="x" * 40)
+    assert application.extensions["catalog"].auto_reload is False
+
+
+def test_lesson_view_costs_at_most_two_queries(signed_in, app):
+    """The signed-in user and the learner's progress in the course: nothing per module."""
+    client, _ = signed_in()
+    post(client, f"/courses/{COURSE}/daten-als-rohstoff/done")
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(f"/courses/{COURSE}/datenschutz-grundlagen")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    assert len(statements) <= 2, statements
+
+
+def test_layout_adds_little_weight_to_a_lesson(make_app, tmp_path, create_user):
+    """A lesson page is its text plus a small frame; the bundled modules stay under 25 KB."""
+    from tests.conftest import login
+
+    courses = tmp_path / "courses"
+    write_course(courses, "klein")
+    _, email = create_user()
+    small = make_app(COURSES_DIR=str(courses)).test_client()
+    login(small, email)
+    assert len(small.get("/courses/klein/zweites").data) < 10_000  # the frame alone
+
+    bundled = make_app().test_client()
+    login(bundled, email)
+    for slug in ("daten-als-rohstoff", "datenschutz-grundlagen", "privacy-by-design"):
+        assert len(bundled.get(f"/courses/{COURSE}/{slug}").data) < 25_000, slug
