@@ -42,6 +42,16 @@ def _file_hash(path: Path, _mtime: float) -> str:
 
 def asset(filename: str) -> str:
     """URL of a static file with its content hash, so browsers may cache it for a year."""
+    if not current_app.config["TEMPLATES_AUTO_RELOAD"]:
+        # Outside development the files do not change while the app runs: one lookup each.
+        known = current_app.extensions.setdefault("asset_urls", {})
+        if filename not in known:
+            known[filename] = _asset_url(filename)
+        return known[filename]
+    return _asset_url(filename)
+
+
+def _asset_url(filename: str) -> str:
     path = Path(current_app.static_folder or "") / filename
     version = _file_hash(path, path.stat().st_mtime) if path.exists() else "0"
     return url_for("static", filename=filename, v=version)

@@ -10,6 +10,7 @@ from ..accounts import access
 from ..extensions import db
 from ..forms import ConfirmForm
 from . import queries, services
+from .fragments import module_fragments
 
 bp = Blueprint("learning", __name__)
 
@@ -31,6 +32,7 @@ def module(slug: str, module_slug: str):
         previous=previous,
         following=following,
         form=ConfirmForm(),
+        fragments=module_fragments(course, module),
     )
 
 
