@@ -83,7 +83,8 @@ def init_app(app: Flask) -> None:
     # Indentation and blank lines of the templates are not sent: lesson pages stay small.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+    # Static URLs carry a content hash (asset()), so browsers may keep the files a year.
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
 
 
 def external_url(endpoint: str, **values) -> str:

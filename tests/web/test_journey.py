@@ -84,10 +84,27 @@ def test_register_read_pass_certificate_pdf_verify(client, app):
 
     pdf = client.get(pdf_link)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    first = reader.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (
+        842,
+        595,
+    )  # A4 landscape
+    fonts = first["/Resources"]["/Font"].values()
+    assert all(
+        "/FontFile2"
+        in font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        for font in fonts
+    )  # embedded TrueType: every German character prints
+    assert len(first.images) == 1  # the QR code
+    text = "".join(page.extract_text() for page in reader.pages)
     assert "Erika Mustermann" in text
     assert number in text
     assert "https://academy.example.com/verify/" + number in text
+    assert "Art. 4 der Verordnung (EU) 2024/1689" in text
+    assert (
+        "Personenbezogene Daten" in text or "personenbezogene Daten" in text
+    )  # an objective, page 2
 
     public = app.test_client()  # anyone, not signed in
     verify = public.get(f"/verify/{number}")

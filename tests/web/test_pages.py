@@ -200,3 +200,32 @@ def test_layout_adds_little_weight_to_a_lesson(make_app, tmp_path, create_user):
     login(bundled, email)
     for slug in ("daten-als-rohstoff", "datenschutz-grundlagen", "privacy-by-design"):
         assert len(bundled.get(f"/courses/{COURSE}/{slug}").data) < 25_000, slug
+
+
+def test_static_files_are_cached_for_a_year_with_versioned_urls(client):
+    page = client.get("/login").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', page).group(1)
+    with client.get(css) as response:
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_register_link_keeps_the_page_asked_for(client):
+    target = f"/courses/{COURSE}/ki-verstehen"
+    login_page = client.get(f"/login?next={target}").get_data(as_text=True)
+    assert "/register?next=/courses/ki-am-arbeitsplatz/ki-verstehen" in login_page.replace(
+        "%2F", "/"
+    )
+    from tests.conftest import PASSWORD
+
+    response = post(
+        client,
+        f"/register?next={target}",
+        {
+            "name": "Neu",
+            "email": "tief@firma.example",
+            "password": PASSWORD,
+            "password_repeat": PASSWORD,
+        },
+    )
+    assert response.headers["Location"] == target

@@ -115,7 +115,7 @@ def register():
                 login_user(user)
                 db.session.commit()
                 flash(_("Willkommen! Ihr Konto ist angelegt."), "success")
-                return redirect(url_for("dashboard.home"))
+                return redirect(_safe_next())
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form, mode=mode, domains=domains), status
 
