@@ -78,7 +78,7 @@ def test_each_role_sees_what_it_may(signed_in, role, path):
 @pytest.mark.parametrize(
     ("path", "data"),
     [
-        ("/admin/users/1/roles", {"roles": ["admin"]}),
+        ("/admin/users/1/roles", {"u1-roles": ["admin"]}),
         ("/admin/users/1/active", {}),
         ("/admin/registration", {"policy-mode": "open"}),
         ("/admin/certificates/1/revoke", {"reason": "weil ich es kann"}),

@@ -366,3 +366,29 @@ def test_language_switch_is_a_post_and_remembered(client, create_user):
     response = post(client, "/language", {"lang": "en", "next": "/"})
     assert response.status_code == 302
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+# --- user administration --------------------------------------------------------------
+
+
+def test_admin_sets_roles_and_cannot_drop_own_admin_role(app, signed_in, create_user):
+    admin, admin_id = signed_in("admin")
+    user_id, _ = create_user()
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert (
+        f'id="u{user_id}-roles-1"' in page and f'for="u{user_id}-roles-1"' in page
+    )  # labels match their boxes
+    post(admin, f"/admin/users/{user_id}/roles", {f"u{user_id}-roles": ["learner", "hr"]})
+    post(admin, f"/admin/users/{admin_id}/roles", {f"u{admin_id}-roles": ["learner"]})
+    with app.app_context():
+        assert db.session.get(User, user_id).roles == {"learner", "hr"}
+        assert "admin" in db.session.get(User, admin_id).roles
+    assert "nicht selbst entziehen" in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_admin_user_search(signed_in, create_user):
+    admin, _ = signed_in("admin")
+    create_user(name="Zora Zimmermann", email="zora@firma.example")
+    create_user(name="Max Meier", email="max@firma.example")
+    page = admin.get("/admin/users?q=zimmer").get_data(as_text=True)
+    assert "zora@firma.example" in page and "max@firma.example" not in page

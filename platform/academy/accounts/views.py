@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db, limiter, login_manager
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, list_params
 from ..mail import MailError, send_mail
 from ..templating import external_url
 from . import access, queries, services
@@ -262,8 +262,7 @@ def account():
 @bp.get("/admin/users")
 @access.roles("admin")
 def admin_users():
-    search = request.args.get("q", "")[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    search, page = list_params()
     users, total = queries.users_page(search, page)
     policy = RegistrationPolicyForm(prefix="policy")
     mode, domains = queries.registration_policy()
@@ -278,6 +277,7 @@ def admin_users():
         invite=InvitationForm(prefix="invite"),
         policy=policy,
         counts=queries.role_counts(),
+        role_labels=ROLE_LABELS,
         roles_form=RolesForm,
         confirm=ConfirmForm(),
     )
@@ -338,7 +338,7 @@ def _send_invitations(
 @access.roles("admin")
 def admin_set_roles(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = RolesForm()
+    form = RolesForm(prefix=f"u{user_id}")
     if not form.validate_on_submit():
         abort(400)
     if user.id == current_user.id and "admin" not in form.roles.data:

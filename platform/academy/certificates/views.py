@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts import access
 from ..extensions import db, limiter
+from ..forms import list_params
 from ..templating import external_url
 from . import numbers, queries, services
 from .forms import RevokeForm, VerifyForm
@@ -88,8 +89,7 @@ def verify(number: str):
 @bp.get("/admin/certificates")
 @access.roles("admin")
 def admin_list():
-    search = request.args.get("q", "")[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    search, page = list_params()
     certificates, total = queries.admin_page(search, page)
     return render_template(
         "certificates/admin.html",

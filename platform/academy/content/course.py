@@ -39,15 +39,10 @@ class Option:
     correct: bool
 
 
-@dataclass(frozen=True)
-class Question:
-    id: str
-    line: int
-    prompt_html: str  # the heading, rendered inline
-    body_html: str  # optional scenario text before the options
-    options: tuple[Option, ...]
-    explanation_html: str
-    module_slug: str | None = None  # exam questions: the module they test
+class ChoiceQuestion:
+    """What any question with options can say about itself (source or drawn copy)."""
+
+    options: tuple
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -57,6 +52,17 @@ class Question:
     def multiple(self) -> bool:
         """True for "select all that apply" questions."""
         return len(self.correct_ids) > 1
+
+
+@dataclass(frozen=True)
+class Question(ChoiceQuestion):
+    id: str
+    line: int
+    prompt_html: str  # the heading, rendered inline
+    body_html: str  # optional scenario text before the options
+    options: tuple[Option, ...]
+    explanation_html: str
+    module_slug: str | None = None  # exam questions: the module they test
 
 
 @dataclass(frozen=True)

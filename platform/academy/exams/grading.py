@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..content import Course, Question
+from ..content.course import ChoiceQuestion
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class DrawnOption:
 
 
 @dataclass(frozen=True)
-class DrawnQuestion:
+class DrawnQuestion(ChoiceQuestion):
     """A question as one learner saw it: its options in their shuffled order."""
 
     id: str
@@ -27,14 +28,6 @@ class DrawnQuestion:
     body_html: str
     explanation_html: str
     options: tuple[DrawnOption, ...]
-
-    @property
-    def correct_ids(self) -> frozenset[str]:
-        return frozenset(o.id for o in self.options if o.correct)
-
-    @property
-    def multiple(self) -> bool:
-        return len(self.correct_ids) > 1
 
     @property
     def option_ids(self) -> frozenset[str]:
