@@ -21,7 +21,7 @@ class Catalog:
     """
 
     def __init__(self, root: Path, url_base: str = "/courses/", auto_reload: bool = False):
-        self.root = root
+        self.root = root.resolve()  # problems carry resolved paths
         self.url_base = url_base
         self.auto_reload = auto_reload
         self._courses: dict[str, Course] = {}
@@ -37,10 +37,12 @@ class Catalog:
         for problem in problems:
             if problem.severity == "error":
                 log.error("course problem: %s", problem)
-        for slug in sorted(
-            {p.path.relative_to(self.root).parts[0] for p in problems if _under(p.path, self.root)}
-            - set(courses)
-        ):
+        broken = {
+            p.path.relative_to(self.root).parts[0]
+            for p in problems
+            if p.path.is_relative_to(self.root) and p.path != self.root
+        }
+        for slug in sorted(broken - set(courses)):
             log.error("course '%s' is left out because of the errors above", slug)
         self._courses, self.problems, self._fingerprint = courses, problems, fingerprint
 
@@ -74,9 +76,3 @@ class Catalog:
             if p.is_file() and (s := p.stat())
         )
 
-
-def _under(path: Path, root: Path) -> bool:
-    try:
-        return len(path.resolve().relative_to(root.resolve()).parts) > 0
-    except ValueError:
-        return False
