@@ -18,8 +18,8 @@ MUTED = (90, 100, 116)
 TEXTS = {
     "de": {
         "attests": "Hiermit wird bestätigt, dass",
-        "passed": "den Kurs",
-        "passed_after": "erfolgreich abgeschlossen und die Abschlussprüfung mit {score} % bestanden hat.",
+        "title": "ZERTIFIKAT",
+        "passed": "den Kurs „{course}“ erfolgreich abgeschlossen und die Abschlussprüfung mit {score} % bestanden hat.",
         "contents": "Inhalte",
         "annex_hint": "Die Lernziele jedes Moduls stehen in der Anlage auf Seite 2.",
         "annex_title": "Anlage: Lernziele des Kurses",
@@ -33,8 +33,8 @@ TEXTS = {
     },
     "en": {
         "attests": "This is to certify that",
-        "passed": "has successfully completed the course",
-        "passed_after": "and passed its final exam with {score} %.",
+        "title": "CERTIFICATE",
+        "passed": "has successfully completed the course \u201c{course}\u201d and passed its final exam with {score} %.",
         "contents": "Contents",
         "annex_hint": "The learning objectives of each module are listed in the annex on page 2.",
         "annex_title": "Annex: learning objectives of the course",
@@ -111,7 +111,7 @@ def _heading(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_text_color(*PRIMARY)
     pdf.set_font("DejaVu", "B", 30)
     pdf.set_xy(25, 36)
-    pdf.cell(247, 14, "ZERTIFIKAT" if data.language == "de" else "CERTIFICATE", align="C")
+    pdf.cell(247, 14, text["title"], align="C")
     pdf.set_font("DejaVu", "B", 18)
     pdf.set_xy(25, 51)
     pdf.cell(247, 9, data.certificate_title, align="C")
@@ -124,9 +124,7 @@ def _heading(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.cell(247, 12, data.holder_name, align="C")
     pdf.set_font("DejaVu", "", 12)
     pdf.set_xy(35, 90)
-    line = f"{text['passed']} „{data.course_title}“ {text['passed_after'].format(score=data.score_percent)}"
-    if data.language != "de":
-        line = f"{text['passed']} \u201c{data.course_title}\u201d {text['passed_after'].format(score=data.score_percent)}"
+    line = text["passed"].format(course=data.course_title, score=data.score_percent)
     pdf.multi_cell(227, 6, line, align="C")
 
 

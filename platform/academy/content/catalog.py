@@ -75,4 +75,3 @@ class Catalog:
             for p in sorted(self.root.rglob("*"))
             if p.is_file() and (s := p.stat())
         )
-
