@@ -7,8 +7,8 @@ from pathlib import Path
 # even without `pip install -e .`.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "platform"))
 
-from academy import create_app
 from academy.config import ConfigError
+from academy.factory import create_app
 
 try:
     app = create_app()

@@ -1,25 +1,26 @@
 """Shared fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-the app, its client and factories for users and signed-in clients."""
+the app, its client, factories for users and signed-in clients, and a way to serve a
+changed course. Plain helpers (post with a CSRF token, a learner's steps) live in
+tests/fixtures/."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import URL, create_engine, inspect, make_url, text
 
-from academy import create_app
+from academy.content import Course
 from academy.extensions import db
-
-ROOT = Path(__file__).resolve().parents[1]
-COURSES = ROOT / "courses"
-PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+from academy.factory import create_app
+from academy.learning.queries import catalog
+from tests.fixtures.journey import COURSE, finish_modules, pass_exam
+from tests.fixtures.settings import make_environ
+from tests.fixtures.web import PASSWORD, login
 
 
 def pytest_report_header() -> str:
@@ -32,31 +33,34 @@ def _database_kind() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """An empty database for the session: PostgreSQL gets a fresh schema."""
+def database_url(tmp_path_factory, worker_id) -> str:
+    """An empty database for the session: PostgreSQL gets a fresh schema. With parallel
+    workers (pytest-xdist) each worker has a database of its own, named after it."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker_id != "master":
+        url = _worker_database(make_url(url), worker_id)
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
 
 
-def make_environ(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
-    return {
-        "APP_ENV": "testing",
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-everything",
-        "DATABASE_URL": database_url,
-        "COURSES_DIR": str(COURSES),
-        "INSTANCE_DIR": str(instance),
-        "RATELIMIT_ENABLED": "false",
-        "ORGANISATION_NAME": "Muster GmbH",
-        "PUBLIC_URL": "https://academy.example.com",
-        **extra,
-    }
+def _worker_database(url: URL, worker_id: str) -> str:
+    """<database>_<worker>, created next to the given database when missing."""
+    name = f"{url.database}_{worker_id}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -125,19 +129,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client: FlaskClient, path: str = "/privacy") -> str:
-    """The session's CSRF token, as any page's language form carries it."""
-    response = client.get(path)
-    match = CSRF.search(response.get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):
-    """POST with the session's CSRF token, like a browser submitting a form."""
-    return client.post(path, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
-
-
 @pytest.fixture
 def create_user(app) -> Callable:
     from academy.accounts import services
@@ -161,12 +152,6 @@ def create_user(app) -> Callable:
     return create
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    response = post(client, "/login", {"email": email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return response
-
-
 @pytest.fixture
 def signed_in(app, create_user) -> Callable:
     """A client signed in as a new user with these roles; returns (client, user_id)."""
@@ -178,3 +163,39 @@ def signed_in(app, create_user) -> Callable:
         return client, user_id
 
     return make
+
+
+@pytest.fixture
+def learner(signed_in, app):
+    """A signed-in learner who has finished every module of the German course."""
+    client, user_id = signed_in()
+    finish_modules(client, app)
+    return client, user_id
+
+
+@pytest.fixture
+def certified(signed_in, app):
+    """A signed-in learner holding a certificate for the German course."""
+    client, user_id = signed_in(name="Clara Zertifiziert")
+    finish_modules(client, app)
+    pass_exam(client, app)
+    return client, user_id
+
+
+@pytest.fixture
+def replace_course(app, monkeypatch) -> Callable[..., Course]:
+    """Serve a changed copy of a course for this test only, e.g.
+    replace_course(exam={"time_limit_minutes": 30}) or replace_course(modules=(...))."""
+
+    def replace(slug: str = COURSE, *, exam: dict | None = None, **fields) -> Course:
+        with app.app_context():
+            courses = catalog()
+            original = courses.get(slug, include_drafts=True)
+            assert original is not None, slug
+            if exam:
+                fields["exam"] = dataclasses.replace(original.exam, **exam)
+            changed = dataclasses.replace(original, **fields)
+            monkeypatch.setitem(courses._courses, slug, changed)
+        return changed
+
+    return replace

@@ -18,9 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .emails import is_domain, parse_domains
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "production", "testing")
 REGISTRATION_MODES = ("open", "domains", "closed")
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+LANGUAGES = ("de", "en")  # of the interface; German first
 
 
 class ConfigError(Exception):
@@ -50,6 +54,12 @@ class Settings:
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     proxy_hops: int  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
+
+    @property
+    def password_hash_method(self) -> str:
+        """scrypt everywhere except the test suite, where a password costs microseconds
+        instead of a quarter second. Not a setting: no environment can weaken it."""
+        return TEST_PASSWORD_HASH if self.env == "testing" else "scrypt"
 
     @property
     def production(self) -> bool:
@@ -198,18 +208,20 @@ def _public_url(env) -> str:
 
 
 def _domains(env, registration: str) -> tuple[str, ...]:
-    raw = env.get("REGISTRATION_DOMAINS", "")
-    domains = tuple(d.strip().lower().lstrip("@") for d in raw.split(",") if d.strip())
+    domains = parse_domains(env.get("REGISTRATION_DOMAINS", ""))
     if registration == "domains" and not domains:
         raise ConfigError(
             "REGISTRATION=domains needs REGISTRATION_DOMAINS, e.g. firma.de,firma.com"
         )
+    wrong = [d for d in domains if not is_domain(d)]
+    if wrong:
+        raise ConfigError(f"REGISTRATION_DOMAINS: not a domain: {wrong[0]!r}; use e.g. firma.de")
     return domains
 
 
 def _mail_from(env) -> str:
     value = env.get("MAIL_FROM", "").strip() or "academy@localhost"
-    if "@" not in parseaddr(value)[1]:
+    if "@" not in parseaddr(value)[1]:  # a sender may be local, e.g. academy@localhost
         raise ConfigError(f"MAIL_FROM={value!r} is not an email address")
     return value
 

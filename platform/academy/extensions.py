@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,8 +11,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from .content import Catalog
 
 # Named constraints, so that Alembic migrations can drop or alter them on every database.
 NAMING_CONVENTION = {
@@ -35,8 +32,3 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def catalog() -> Catalog:
-    """The courses of the running app."""
-    return current_app.extensions["catalog"]

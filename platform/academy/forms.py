@@ -1,15 +1,27 @@
-"""Forms shared by several domains."""
+"""What every domain's forms share: the base class and the e-mail validator."""
 
-from flask import request
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+from .emails import is_email
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only the CSRF token is checked."""
+class Form(FlaskForm):
+    """Base of every form. CSRFProtect checks the token of every POST before a view runs
+    (templates emit it with csrf_field()), so the form does not check it a second time."""
+
+    class Meta:
+        csrf = False
 
 
-def list_params() -> tuple[str, int]:
-    """The search text and page number of a list page (?q=…&page=…), bounded."""
-    search = request.args.get("q", "")[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    return search, page
+class EmailAddress:
+    """A WTForms validator: the project's one definition of a valid address."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, _form, field) -> None:
+        if field.data and not is_email(field.data.strip()):
+            raise ValidationError(self.message)

@@ -1,11 +1,14 @@
 """Signals from lower domains to higher ones (blinker, as Flask uses), so that no domain
-imports upward: learning and exams announce, certificates listen."""
+imports upward: learning and exams announce, certificates listen.
+
+Senders pass the Flask app as sender; receivers connect for their app in init_app().
+"""
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Flask app; kwargs: user_id, course (content.Course)
+# kwargs: user (accounts.models.User), course (content.Course)
 module_completed = _signals.signal("module-completed")
-# sender: the Flask app; kwargs: attempt (exams.models.ExamAttempt), course
+# kwargs: user, course, attempt (exams.models.ExamAttempt)
 exam_passed = _signals.signal("exam-passed")

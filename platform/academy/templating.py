@@ -1,38 +1,19 @@
-"""What every template can use: the site name, versioned asset URLs, the navigation."""
+"""What every template can use: the site name, versioned asset URLs, the menu, a CSRF
+field. Domains add their own template globals in their init_app()."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
-from .accounts.services import INVITATION_DAYS, MIN_PASSWORD
-
-
-@dataclass(frozen=True)
-class NavItem:
-    endpoint: str
-    label: str
-    roles: tuple[str, ...]
-
-    @property
-    def url(self) -> str:
-        return url_for(self.endpoint)
-
-
-# Shown to signed-in users holding one of the roles, once the endpoint exists.
-NAVIGATION = (
-    NavItem("certificates.mine", _l("Meine Zertifikate"), ()),
-    NavItem("trainer.index", _l("Trainer"), ("trainer", "admin")),
-    NavItem("hr.index", _l("HR"), ("hr", "admin")),
-    NavItem("accounts.admin_users", _l("Verwaltung"), ("admin",)),
-)
+from . import navigation
 
 
 @lru_cache(maxsize=256)
@@ -57,29 +38,27 @@ def _asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+def csrf_field() -> Markup:
+    """The hidden CSRF input every POST form carries (CSRFProtect checks every POST)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
+def menu(area: str = navigation.MAIN) -> list[navigation.MenuEntry]:
+    return navigation.entries(area, current_user)
+
+
 def _globals() -> dict:
     settings = current_app.config["SETTINGS"]
-    navigation = []
-    if current_user.is_authenticated:
-        navigation = [
-            item
-            for item in NAVIGATION
-            if item.endpoint in current_app.view_functions
-            and (not item.roles or current_user.has_any_role(*item.roles))
-        ]
     return {
         "site_name": settings.site_name,
         "organisation": settings.organisation,
         "current_locale": str(get_locale() or "de"),
-        "role_navigation": navigation,
-        "asset": asset,
-        "min_password": MIN_PASSWORD,
-        "invitation_days": INVITATION_DAYS,
     }
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(_globals)
+    app.jinja_env.globals.update(asset=asset, csrf_field=csrf_field, menu=menu)
     # Indentation and blank lines of the templates are not sent: lesson pages stay small.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -7,12 +7,12 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
-from academy.content import Course
-from academy.extensions import catalog, db
-from tests.conftest import PASSWORD
+from academy.extensions import db
+from academy.learning.queries import catalog
+from tests.fixtures.journey import COURSE
+from tests.fixtures.web import PASSWORD
 
 HOST = "127.0.0.1"
-COURSE = "ki-am-arbeitsplatz"
 
 # Playwright's init scripts are not subject to the page's CSP; this one records every
 # violation the page reports, so a test can tell "blocked by the CSP" from "fine".
@@ -91,22 +91,16 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     fill_sign_in(page, email, password)
 
 
-def course(app, slug: str = COURSE) -> Course:
-    with app.app_context():
-        found = catalog().get(slug)
-    assert found is not None, f"course {slug} is missing"
-    return found
-
-
 def finish_modules(app, user_id: int, slug: str = COURSE) -> None:
     """Mark every module done through the application's service (faster than clicking;
     the clicking is covered by the journey test)."""
+    from academy.accounts.queries import user_by_id
     from academy.learning import services
 
     with app.app_context():
-        the_course = catalog().get(slug)
+        the_course, user = catalog().get(slug), user_by_id(user_id)
         for module in the_course.modules:
-            services.mark_done(user_id, the_course, module)
+            services.mark_done(user, the_course, module)
         db.session.commit()
         db.session.remove()
 

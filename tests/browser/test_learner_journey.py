@@ -11,15 +11,14 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.helpers import (
-    COURSE,
     answer_exam,
     correct_answers,
-    course,
     path_of,
     wait_for_path,
     watch,
 )
-from tests.conftest import PASSWORD
+from tests.fixtures.journey import COURSE, course
+from tests.fixtures.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from academy.content import Course, load_course
-from tests.conftest import COURSES
+from tests.fixtures.settings import COURSES
 
 EDITIONS = {"ki-am-arbeitsplatz": "de", "ai-at-work": "en"}
 SUMMARY_BOX = {"de": "Das Wichtigste in Kürze", "en": "Key points in brief"}

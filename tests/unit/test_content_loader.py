@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from academy.content import load_course, load_courses
-
-from .course_factory import COURSE_MD, EXAM_MD, MODULE_1, MODULE_2, write_course
+from tests.fixtures.course_files import COURSE_MD, EXAM_MD, MODULE_1, MODULE_2, write_course
 
 
 def messages(course_dir, **files) -> list[str]:
@@ -302,7 +301,7 @@ def test_broken_course_is_left_out_others_load(tmp_path):
 
 
 def test_bundled_courses_load_without_problems():
-    from tests.conftest import COURSES
+    from tests.fixtures.settings import COURSES
 
     courses, problems = load_courses(COURSES)
     assert [str(p) for p in problems] == []

@@ -9,7 +9,7 @@ import sys
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from tests.conftest import ROOT
+from tests.fixtures.settings import ROOT
 
 TRANSLATIONS = ROOT / "platform" / "academy" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from academy.accounts.access import rule_of
-from tests.conftest import csrf_token
+from tests.fixtures.web import csrf_token
 
 # Routes whose GET a signed-out visitor may open; everything else sends them to sign in.
 PUBLIC_GET = {"/login", "/register", "/password/forgot", "/privacy", "/verify"}

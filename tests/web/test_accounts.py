@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from academy import clock
 from academy.accounts.models import Invitation, User
 from academy.extensions import db
-from tests.conftest import PASSWORD, login, post
+from tests.fixtures.web import PASSWORD, login, post
 
 
 def users(app) -> list[str]:

@@ -5,21 +5,18 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from academy import clock
 from academy.certificates.models import Certificate
 from academy.extensions import db
-from tests.conftest import post
-from tests.web.test_journey import COURSE, answers_for, finish_modules, pass_exam, start_exam
-
-
-@pytest.fixture
-def certified(signed_in, app):
-    client, user_id = signed_in(name="Clara Zertifiziert")
-    finish_modules(client, app)
-    pass_exam(client, app)
-    return client, user_id
+from tests.fixtures.journey import (
+    COURSE,
+    course,
+    finish_modules,
+    pass_exam,
+    start_exam,
+    submit_exam,
+)
+from tests.fixtures.web import post
 
 
 def certificates(app, user_id) -> list[Certificate]:
@@ -77,20 +74,14 @@ def test_expiry_recertification_new_number_old_verifies_expired(certified, app, 
     assert "Gültig" in client.get(f"/verify/{second.number}").get_data(as_text=True)
 
 
-def test_revised_course_asks_to_reread_changed_modules(certified, app, monkeypatch):
+def test_revised_course_asks_to_reread_changed_modules(certified, app, monkeypatch, replace_course):
     """After expiry, a module whose text changed must be read again before the exam."""
     import dataclasses
 
-    from academy.extensions import catalog
-
     client, _ = certified
-    with app.app_context():
-        original = catalog().get(COURSE)
-        changed = dataclasses.replace(original.modules[0], version="changed0000")
-        revised = dataclasses.replace(
-            original, modules=(changed, *original.modules[1:]), version="new000000000"
-        )
-        monkeypatch.setitem(catalog()._courses, COURSE, revised)
+    original = course(app)
+    changed = dataclasses.replace(original.modules[0], version="changed0000")
+    replace_course(modules=(changed, *original.modules[1:]), version="new000000000")
     later = clock.utcnow() + timedelta(days=370)
     monkeypatch.setattr(clock, "utcnow", lambda: later)
     page = client.get(f"/courses/{COURSE}/").get_data(as_text=True)
@@ -169,21 +160,12 @@ def test_verification_is_rate_limited(make_app):
     assert codes[30] == 429
 
 
-def test_pass_before_modules_done_issues_when_last_module_is_done(signed_in, app, monkeypatch):
+def test_pass_before_modules_done_issues_when_last_module_is_done(signed_in, app, replace_course):
     """A course may open the exam early; the certificate follows the last module."""
-    import dataclasses
-
-    from academy.extensions import catalog
-
     client, user_id = signed_in()
-    with app.app_context():
-        original = catalog().get(COURSE)
-        relaxed = dataclasses.replace(
-            original, exam=dataclasses.replace(original.exam, requires_modules=False)
-        )
-        monkeypatch.setitem(catalog()._courses, COURSE, relaxed)
+    replace_course(exam={"requires_modules": False})
     attempt_id = start_exam(client)
-    post(client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id))
+    submit_exam(client, app, attempt_id)
     assert certificates(app, user_id) == []
     assert "Schließen Sie die noch offenen Module ab" in client.get(f"/courses/{COURSE}/").get_data(
         as_text=True

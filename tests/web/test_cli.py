@@ -7,8 +7,9 @@ import sys
 
 from academy.accounts.models import User
 from academy.extensions import db
-from tests.conftest import COURSES, ROOT, login
-from tests.unit.course_factory import COURSE_MD, write_course
+from tests.fixtures.course_files import COURSE_MD, write_course
+from tests.fixtures.settings import COURSES, ROOT
+from tests.fixtures.web import login
 
 
 def test_courses_check_passes_on_bundled_courses(runner):

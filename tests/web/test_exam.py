@@ -9,16 +9,8 @@ import pytest
 from academy import clock
 from academy.exams.models import ExamAttempt, ExamResult
 from academy.extensions import db
-from tests.conftest import post
-from tests.web.test_journey import COURSE, answers_for, course, finish_modules, start_exam
-
-
-@pytest.fixture
-def learner(signed_in, app):
-    """A signed-in learner who has finished every module."""
-    client, user_id = signed_in()
-    finish_modules(client, app)
-    return client, user_id
+from tests.fixtures.journey import COURSE, answers_for, course, start_exam, submit_exam
+from tests.fixtures.web import csrf_token, post
 
 
 def count(app, model) -> int:
@@ -62,7 +54,7 @@ def test_exam_page_never_reveals_correct_options(learner, app):
 def test_pass_mark_edge_sixteen_of_twenty_passes(learner, app):
     client, _ = learner
     attempt_id = start_exam(client)
-    post(client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id, correct=16))
+    submit_exam(client, app, attempt_id, correct=16)
     with app.app_context():
         result = db.session.query(ExamResult).one()
         assert (result.correct_count, result.percent, result.passed) == (16, 80, True)
@@ -71,7 +63,7 @@ def test_pass_mark_edge_sixteen_of_twenty_passes(learner, app):
 def test_fail_then_cooldown_then_retake(learner, app, monkeypatch):
     client, _ = learner
     attempt_id = start_exam(client)
-    post(client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id, correct=15))
+    submit_exam(client, app, attempt_id, correct=15)
     page = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
     assert "Leider nicht bestanden" in page
     assert "75 %" in page
@@ -93,9 +85,7 @@ def test_daily_limit(learner, app, monkeypatch):
     for index in range(course(app).exam.max_attempts_per_day):
         monkeypatch.setattr(clock, "utcnow", lambda index=index: now + timedelta(hours=index))
         attempt_id = start_exam(client)
-        post(
-            client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id, correct=0)
-        )
+        submit_exam(client, app, attempt_id, correct=0)
     monkeypatch.setattr(clock, "utcnow", lambda: now + timedelta(hours=5))
     refused = post(client, f"/courses/{COURSE}/exam/start")
     assert "Höchstzahl an Versuchen" in client.get(refused.headers["Location"]).get_data(
@@ -127,29 +117,36 @@ def test_double_submit_records_exactly_one_result(learner, app):
 
 
 def test_two_tabs_submitting_concurrently_record_one_result(learner, app):
-    """Two requests at once: the database decides, not the application's check."""
+    """Two browsers of one learner submit at the same instant: the database decides (the
+    atomic claim of the attempt), not a check in the application. Each thread has its own
+    client, hence its own request, session and database connection."""
     import threading
 
     client, _ = learner
     attempt_id = start_exam(client)
     answers = answers_for(app, attempt_id)
-    from tests.conftest import csrf_token
-
-    token = csrf_token(client)
+    tabs = [app.test_client() for _ in range(4)]
+    for tab in tabs:  # the same signed-in session in each browser tab
+        tab.set_cookie("session", client.get_cookie("session").value)
+    tokens = [csrf_token(tab) for tab in tabs]
+    ready = threading.Barrier(len(tabs))
     statuses = []
 
-    def submit():
-        response = client.post(
+    def submit(tab, token):
+        ready.wait()
+        response = tab.post(
             f"/courses/{COURSE}/exam/{attempt_id}", data={"csrf_token": token, **answers}
         )
         statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
+    threads = [
+        threading.Thread(target=submit, args=pair) for pair in zip(tabs, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses == [302, 302]
+    assert statuses == [302] * len(tabs)
     assert count(app, ExamResult) == 1
 
 
@@ -212,7 +209,7 @@ def test_submit_without_csrf_token_changes_nothing(learner, app):
 def test_result_shows_answers_and_explanations(learner, app):
     client, _ = learner
     attempt_id = start_exam(client)
-    post(client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id, correct=10))
+    submit_exam(client, app, attempt_id, correct=10)
     page = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
     assert page.count('class="quiz exam-question is-correct"') == 10
     assert page.count('class="quiz exam-question is-incorrect"') == 10
@@ -220,19 +217,10 @@ def test_result_shows_answers_and_explanations(learner, app):
     assert "Ihre Wahl" in page and 'class="tag tag-correct"' in page  # show_correct_answers: true
 
 
-def test_time_limit_is_enforced_on_the_server(learner, app, monkeypatch):
+def test_time_limit_is_enforced_on_the_server(learner, app, monkeypatch, replace_course):
     """A course with a time limit: a submission after it is recorded late, not graded."""
-    import dataclasses
-
     client, _ = learner
-    original = course(app)
-    limited = dataclasses.replace(
-        original, exam=dataclasses.replace(original.exam, time_limit_minutes=30)
-    )
-    with app.app_context():
-        from academy.extensions import catalog
-
-        monkeypatch.setitem(catalog()._courses, COURSE, limited)
+    replace_course(exam={"time_limit_minutes": 30})
     attempt_id = start_exam(client)
     page = client.get(f"/courses/{COURSE}/exam/{attempt_id}").get_data(as_text=True)
     assert "data-deadline" in page

@@ -8,61 +8,7 @@ import re
 
 from pypdf import PdfReader
 
-from academy.extensions import catalog
-from tests.conftest import PASSWORD, post
-
-COURSE = "ki-am-arbeitsplatz"
-
-
-def course(app):
-    with app.app_context():
-        return catalog().get(COURSE)
-
-
-def register(client, email="neu@firma.example", name="Erika Mustermann"):
-    response = post(
-        client,
-        "/register",
-        {"name": name, "email": email, "password": PASSWORD, "password_repeat": PASSWORD},
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return response
-
-
-def finish_modules(client, app):
-    for module in course(app).modules:
-        page = client.get(f"/courses/{COURSE}/{module.slug}")
-        assert page.status_code == 200
-        response = post(client, f"/courses/{COURSE}/{module.slug}/done")
-        assert response.status_code == 302
-
-
-def start_exam(client) -> int:
-    response = post(client, f"/courses/{COURSE}/exam/start")
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return int(re.search(r"/exam/(\d+)$", response.headers["Location"]).group(1))
-
-
-def answers_for(app, attempt_id: int, correct: int | None = None) -> dict[str, list[str]]:
-    """Right answers for the first `correct` questions (all by default), wrong ones after."""
-    from academy.exams.models import ExamAttempt
-    from academy.extensions import db
-
-    with app.app_context():
-        questions = db.session.get(ExamAttempt, attempt_id).questions
-    answers = {}
-    for index, question in enumerate(questions):
-        right = [o["id"] for o in question["options"] if o["correct"]]
-        wrong = [o["id"] for o in question["options"] if not o["correct"]][:1]
-        answers[f"q-{question['id']}"] = right if correct is None or index < correct else wrong
-    return answers
-
-
-def pass_exam(client, app) -> int:
-    attempt_id = start_exam(client)
-    response = post(client, f"/courses/{COURSE}/exam/{attempt_id}", answers_for(app, attempt_id))
-    assert response.status_code == 302
-    return attempt_id
+from tests.fixtures.journey import COURSE, finish_modules, pass_exam, register
 
 
 def test_register_read_pass_certificate_pdf_verify(client, app):

@@ -7,9 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from academy import create_app
 from academy.extensions import db
-from tests.conftest import make_environ
+from academy.factory import create_app
+from tests.fixtures.settings import make_environ
 
 
 @pytest.fixture

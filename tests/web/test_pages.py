@@ -9,8 +9,8 @@ import re
 from sqlalchemy import event
 
 from academy.extensions import db
-from tests.conftest import post
-from tests.unit.course_factory import COURSE_MD, MODULE_2, write_course
+from tests.fixtures.course_files import COURSE_MD, MODULE_2, write_course
+from tests.fixtures.web import post
 
 COURSE = "ki-am-arbeitsplatz"
 
@@ -61,7 +61,7 @@ def test_marking_done_moves_on_and_is_idempotent(signed_in, app):
 
 
 def test_progress_survives_a_new_device(app, create_user):
-    from tests.conftest import login
+    from tests.fixtures.web import login
 
     _, email = create_user()
     laptop = app.test_client()
@@ -125,7 +125,7 @@ def test_broken_course_is_left_out_and_logged_others_served(make_app, tmp_path, 
 
 
 def test_draft_course_only_for_trainers_and_admins(make_app, tmp_path, create_user):
-    from tests.conftest import login
+    from tests.fixtures.web import login
 
     courses = tmp_path / "courses"
     write_course(
@@ -187,7 +187,7 @@ def test_lesson_view_costs_at_most_two_queries(signed_in, app):
 
 def test_layout_adds_little_weight_to_a_lesson(make_app, tmp_path, create_user):
     """A lesson page is its text plus a small frame; the bundled modules stay under 25 KB."""
-    from tests.conftest import login
+    from tests.fixtures.web import login
 
     courses = tmp_path / "courses"
     write_course(courses, "klein")
@@ -224,7 +224,7 @@ def test_register_link_keeps_the_page_asked_for(client):
     assert "/register?next=/courses/ki-am-arbeitsplatz/ki-verstehen" in login_page.replace(
         "%2F", "/"
     )
-    from tests.conftest import PASSWORD
+    from tests.fixtures.web import PASSWORD
 
     response = post(
         client,

@@ -1,1 +1,30 @@
-"""Users, roles, sign-in, invitations, password reset."""
+"""Users, roles, sign-in, invitations, password reset, and who may use which route."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    # Imported here, not at the top: importing a domain package stays cheap and free of
+    # side effects (see docs/architecture.md).
+    from flask_babel import lazy_gettext as _l
+
+    from .. import navigation
+    from ..extensions import login_manager
+    from ..navigation import MenuEntry
+    from . import access, cli, queries, services, views
+
+    login_manager.user_loader(queries.user_for_session)
+    login_manager.login_view = "accounts.login"
+    access.init_app(app)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.users_cli)
+    app.jinja_env.globals.update(
+        min_password=services.MIN_PASSWORD, invitation_days=services.INVITATION_DAYS
+    )
+    navigation.add(
+        app,
+        MenuEntry("accounts.invite", _l("Einladen"), ("hr",), order=80),
+        MenuEntry("accounts.admin_users", _l("Verwaltung"), ("admin",), order=90),
+        MenuEntry("accounts.admin_users", _l("Personen"), ("admin",), area="admin", order=10),
+        MenuEntry("accounts.invite", _l("Einladen"), ("admin",), area="admin", order=30),
+    )

@@ -10,9 +10,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import inspect
 
+from ..emails import is_email
 from ..extensions import db
 from . import queries, services
 from .access import ROLES
+from .outcomes import AccountRefused
 
 users_cli = AppGroup("users", help="Create and manage accounts.")
 
@@ -54,7 +56,7 @@ def _read_password() -> str:
 def create(email: str, name: str, roles: tuple[str, ...], generate_password: bool) -> None:
     """Create an account, e.g. the first admin. The password is asked twice or read from stdin."""
     _require_schema()
-    if "@" not in email or "." not in email.rpartition("@")[2]:
+    if not is_email(email):
         raise click.BadParameter(f"not an email address: {email}", param_hint="EMAIL")
     if queries.user_by_email(email) is not None:
         raise click.ClickException(f"an account for {email} exists already")
@@ -64,7 +66,10 @@ def create(email: str, name: str, roles: tuple[str, ...], generate_password: boo
             f"the password must have at least {services.MIN_PASSWORD} characters"
         )
     roles = tuple(dict.fromkeys(("learner", *roles)))  # everyone can learn
-    services.create_user(email, name, password, roles)
+    try:
+        services.create_user(email, name, password, roles)
+    except AccountRefused:
+        raise click.ClickException(f"an account for {email} exists already") from None
     db.session.commit()
     click.echo(f"created {email} with roles: {', '.join(roles)}")
     if generate_password:

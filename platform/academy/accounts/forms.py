@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,9 +13,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..emails import MAX_LENGTH, is_domain, is_email, parse_domains
+from ..forms import EmailAddress, Form
 from .access import ROLES
 from .services import MIN_PASSWORD
 
@@ -33,8 +34,8 @@ def _email_field(label=None):
         label or _l("E-Mail-Adresse"),
         validators=[
             InputRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
-            Email(_l("Das ist keine gültige E-Mail-Adresse."), check_deliverability=False),
-            Length(max=254),
+            EmailAddress(_l("Das ist keine gültige E-Mail-Adresse.")),
+            Length(max=MAX_LENGTH),
         ],
         render_kw={"autocomplete": "email"},
     )
@@ -73,7 +74,7 @@ def _name_field():
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(
         _l("Passwort"),
@@ -83,21 +84,21 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Angemeldet bleiben"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = _name_field()
     email = _email_field()
     password, password_repeat = _new_password_fields()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, password_repeat = _new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = _name_field()
     password, password_repeat = _new_password_fields()
 
@@ -107,7 +108,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     emails = TextAreaField(
         _l("E-Mail-Adressen"),
         validators=[InputRequired(_l("Bitte geben Sie mindestens eine E-Mail-Adresse ein."))],
@@ -123,24 +124,19 @@ class InvitationForm(FlaskForm):
         ]
         if len(addresses) > 200:
             raise ValidationError(_l("Höchstens 200 Adressen auf einmal."))
-        wrong = [a for a in addresses if not _looks_like_email(a)]
+        wrong = [a for a in addresses if not is_email(a)]
         if wrong:
             raise ValidationError(_l("Ungültige E-Mail-Adresse(n): %(a)s", a=", ".join(wrong[:5])))
         field.addresses = addresses
 
 
-def _looks_like_email(value: str) -> bool:
-    local, _, domain = value.rpartition("@")
-    return bool(local) and "." in domain and " " not in value and len(value) <= 254
-
-
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = MultiCheckboxField(
         _l("Rollen"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
     )
 
 
-class RegistrationPolicyForm(FlaskForm):
+class RegistrationPolicyForm(Form):
     mode = RadioField(
         _l("Selbstregistrierung"),
         choices=[
@@ -155,17 +151,15 @@ class RegistrationPolicyForm(FlaskForm):
     )
 
     def validate_domains(self, field):
-        domains = [
-            d.strip().lower().lstrip("@") for d in field.data.replace(",", " ").split() if d.strip()
-        ]
+        domains = parse_domains(field.data or "")
         if self.mode.data == "domains" and not domains:
             raise ValidationError(_l("Bitte geben Sie mindestens eine Domain an."))
-        if any("." not in d or "/" in d for d in domains):
+        if not all(is_domain(d) for d in domains):
             raise ValidationError(_l("Bitte nur Domains wie firma.de angeben."))
         field.domains = domains
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = _name_field()
     locale = RadioField(
         _l("Sprache der Oberfläche"),
@@ -173,7 +167,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(
         _l("Aktuelles Passwort"),
         validators=[InputRequired(_l("Bitte geben Sie Ihr aktuelles Passwort ein."))],

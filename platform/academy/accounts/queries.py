@@ -8,18 +8,18 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from .. import clock
+from ..emails import normalize_email
 from ..extensions import db
+from ..web import PAGE_SIZE
 from .models import Invitation, PasswordReset, Role, SiteSetting, User
-
-PAGE_SIZE = 50
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
 
 
 def user_by_email(email: str) -> User | None:
@@ -75,23 +75,13 @@ def registration_policy() -> tuple[str, tuple[str, ...]]:
     return mode, domains
 
 
-def users_page(search: str = "", page: int = 1) -> tuple[list[User], int]:
-    """One page of users, newest first, and the total count."""
-    query = select(User)
+def users_page(search: str, page: int):
+    """One page of people, newest first (a Flask-SQLAlchemy Pagination)."""
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = f"%{search.lower()}%"
         query = query.where(or_(User.email.like(pattern), func.lower(User.name).like(pattern)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = (
-        db.session.scalars(
-            query.order_by(User.created_at.desc(), User.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-        .unique()
-        .all()
-    )
-    return list(users), total
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def role_counts() -> dict[str, int]:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..accounts.models import User
 from ..extensions import db
+
+
+class CertificateState(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 class Certificate(db.Model):
@@ -44,8 +52,11 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    def status(self, today: date | None = None) -> str:
-        """'valid', 'expired' or 'revoked'."""
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    def state(self, today: date | None = None) -> CertificateState:
         if self.revoked_at is not None:
-            return "revoked"
-        return "valid" if (today or clock.today()) <= self.valid_until else "expired"
+            return CertificateState.REVOKED
+        if (today or clock.today()) <= self.valid_until:
+            return CertificateState.VALID
+        return CertificateState.EXPIRED

@@ -2,77 +2,72 @@
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
+from ..web import PAGE_SIZE
 from .models import Certificate
-
-PAGE_SIZE = 50
 
 
 def by_number(number: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.number == number))
 
 
-def own_or_404(user_id: int, certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or certificate.user_id != user_id:
-        abort(404)
-    return certificate
+def by_id(certificate_id: int) -> Certificate | None:
+    return db.session.get(Certificate, certificate_id)
 
 
-def of_user(user_id: int) -> list[Certificate]:
+def own(user, certificate_id: int) -> Certificate | None:
+    """The user's certificate with this id; someone else's is None, like a missing one."""
+    certificate = by_id(certificate_id)
+    return certificate if certificate is not None and certificate.user_id == user.id else None
+
+
+def of_user(user) -> list[Certificate]:
     return list(
         db.session.scalars(
             select(Certificate)
-            .where(Certificate.user_id == user_id)
+            .where(Certificate.user_id == user.id)
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         )
     )
 
 
-def of_user_in_course(user_id: int, course_slug: str) -> list[Certificate]:
-    """Newest first."""
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.user_id == user_id, Certificate.course_slug == course_slug)
-            .order_by(Certificate.sequence.desc())
-        )
+def latest_in_course(user, course_slug: str) -> Certificate | None:
+    """The newest certificate in the course (the one that counts), whatever its state."""
+    return db.session.scalar(
+        select(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.course_slug == course_slug)
+        .order_by(Certificate.sequence.desc())
+        .limit(1)
     )
 
 
-def latest_by_course(user_id: int) -> dict[str, Certificate]:
+def latest_by_course(user) -> dict[str, Certificate]:
     """Each course's newest certificate of the user (the one that counts)."""
     latest: dict[str, Certificate] = {}
-    for certificate in of_user(user_id):
+    for certificate in of_user(user):
         latest.setdefault(certificate.course_slug, certificate)
     return latest
 
 
-def count_in_course(user_id: int, course_slug: str) -> int:
+def count_in_course(user, course_slug: str) -> int:
     return (
         db.session.scalar(
             select(func.count())
             .select_from(Certificate)
-            .where(Certificate.user_id == user_id, Certificate.course_slug == course_slug)
+            .where(Certificate.user_id == user.id, Certificate.course_slug == course_slug)
         )
         or 0
     )
 
 
-def admin_page(search: str = "", page: int = 1) -> tuple[list[Certificate], int]:
-    query = select(Certificate)
+def admin_page(search: str, page: int):
+    """One page of all certificates, newest first (a Flask-SQLAlchemy Pagination)."""
+    query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if search:
-        pattern = f"%{search.strip()}%"
+        pattern = f"%{search}%"
         query = query.where(
             or_(Certificate.number.ilike(pattern), Certificate.holder_name.ilike(pattern))
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    return list(rows), total
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -1,4 +1,5 @@
-"""Issuing and revoking certificates. They flush; the caller commits."""
+"""Issuing and revoking certificates. They flush and record an audit event; the caller
+commits."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from datetime import date
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import audit, clock
 from ..accounts.models import User
 from ..content import Course
 from ..exams import queries as exams
+from ..exams.models import ExamAttempt
 from ..extensions import db
 from ..learning import queries as learning
-from ..signals import exam_passed, module_completed
 from . import numbers, queries
-from .models import Certificate
+from .models import Certificate, CertificateState
+from .outcomes import CertificateRefusal, CertificateRefused
 
 NUMBER_PREFIX = "KIA"
 
@@ -28,70 +30,78 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def maybe_issue(user_id: int, course: Course) -> Certificate | None:
+def maybe_issue(user: User, course: Course) -> Certificate | None:
     """Issue a certificate when all modules are done and a new pass has not yet earned one."""
-    if not learning.course_progress(user_id, course).all_done:
+    if not learning.course_progress(user, course).all_done:
         return None
-    attempt = exams.latest_pass(user_id, course.slug)
+    attempt = exams.latest_pass(user, course.slug)
     if attempt is None or attempt.submitted_at is None:
         return None
-    latest = next(iter(queries.of_user_in_course(user_id, course.slug)), None)
+    latest = queries.latest_in_course(user, course.slug)
     if latest is not None and (
         latest.attempt_id == attempt.id
-        or latest.status() == "valid"
+        or latest.state() == CertificateState.VALID
         or attempt.submitted_at <= latest.issued_at  # a pass before the last certificate
     ):
         return None
-    user = db.session.get(User, user_id)
-    assert user is not None
     return _issue(user, course, attempt, (latest.sequence if latest else 0) + 1)
 
 
-def _issue(user: User, course: Course, attempt, sequence: int) -> Certificate | None:
-    today = clock.today()
+def _issue(user: User, course: Course, attempt: ExamAttempt, sequence: int) -> Certificate | None:
     for _ in range(3):  # a number collision is astronomically rare, but cheap to handle
-        certificate = Certificate(
-            number=numbers.new_number(NUMBER_PREFIX),
-            user_id=user.id,
-            attempt_id=attempt.id,
-            sequence=sequence,
-            course_slug=course.slug,
-            course_version=attempt.course_version,
-            course_title=course.title,
-            certificate_title=course.certificate_title,
-            language=course.language,
-            objectives=[
-                {"title": m.title, "objectives": list(m.objectives)} for m in course.modules
-            ],
-            holder_name=user.name,
-            organisation=current_app.config["SETTINGS"].organisation,
-            score_percent=attempt.result.percent if attempt.result else 0,
-            issued_at=clock.utcnow(),
-            valid_until=add_months(today, course.validity_months),
-        )
+        certificate = _new_certificate(user, course, attempt, sequence)
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
         except IntegrityError:
-            if queries.count_in_course(user.id, course.slug) >= sequence:
+            if queries.count_in_course(user, course.slug) >= sequence:
                 return None  # another request issued it just now
             continue
+        audit.record(
+            "certificate.issued", None, certificate, person=user, number=certificate.number
+        )
         return certificate
     raise RuntimeError("could not find a free certificate number")
 
 
+def _new_certificate(user: User, course: Course, attempt: ExamAttempt, sequence: int):
+    return Certificate(
+        number=numbers.new_number(NUMBER_PREFIX),
+        user_id=user.id,
+        attempt_id=attempt.id,
+        sequence=sequence,
+        course_slug=course.slug,
+        course_version=attempt.course_version,
+        course_title=course.title,
+        certificate_title=course.certificate_title,
+        language=course.language,
+        objectives=[{"title": m.title, "objectives": list(m.objectives)} for m in course.modules],
+        holder_name=user.name,
+        organisation=current_app.config["SETTINGS"].organisation,
+        score_percent=attempt.result.percent if attempt.result else 0,
+        issued_at=clock.utcnow(),
+        valid_until=add_months(clock.today(), course.validity_months),
+    )
+
+
 def revoke(certificate: Certificate, reason: str, by: User) -> None:
+    if certificate.revoked_at is not None:
+        raise CertificateRefused(CertificateRefusal.ALREADY_REVOKED)
     certificate.revoked_at = clock.utcnow()
     certificate.revoked_reason = reason.strip()
     certificate.revoked_by_id = by.id
     db.session.flush()
+    audit.record(
+        "certificate.revoked",
+        by,
+        certificate,
+        person=certificate.user,
+        number=certificate.number,
+        reason=certificate.revoked_reason,
+    )
 
 
-@exam_passed.connect
-def _on_exam_passed(_sender, attempt, course: Course, **_extra) -> None:
-    maybe_issue(attempt.user_id, course)
-
-
-@module_completed.connect
-def _on_module_completed(_sender, user_id: int, course: Course, **_extra) -> None:
-    maybe_issue(user_id, course)
+def issue_after_pass(_sender, *, user: User, course: Course, **_extra) -> None:
+    """Receiver of exams' exam_passed and learning's module_completed: either may be
+    the last condition a certificate waited for."""
+    maybe_issue(user, course)

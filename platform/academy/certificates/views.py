@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from ..accounts import access
 from ..extensions import db, limiter
-from ..forms import list_params
 from ..templating import external_url
+from ..web import found, list_params
 from . import numbers, queries, services
 from .forms import RevokeForm, VerifyForm
 from .models import Certificate
+from .outcomes import CertificateRefused
 from .pdf import CertificateData, ModuleObjectives, render_pdf
 
 bp = Blueprint("certificates", __name__)
@@ -21,13 +22,13 @@ bp = Blueprint("certificates", __name__)
 @bp.get("/certificates")
 @access.signed_in
 def mine():
-    return render_template("certificates/mine.html", certificates=queries.of_user(current_user.id))
+    return render_template("certificates/mine.html", certificates=queries.of_user(current_user))
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")
 @access.signed_in
 def pdf(certificate_id: int):
-    certificate = queries.own_or_404(current_user.id, certificate_id)
+    certificate = found(queries.own(current_user, certificate_id))
     body = render_pdf(_pdf_data(certificate))
     filename = f"Zertifikat-{certificate.number}.pdf"
     return Response(
@@ -79,9 +80,9 @@ def verify(number: str):
     if canonical is not None and canonical != number:
         return redirect(url_for("certificates.verify", number=canonical))
     certificate = queries.by_number(canonical) if canonical else None
-    status = certificate.status() if certificate else "not_found"
+    state = certificate.state() if certificate else "not_found"
     response = render_template(
-        "certificates/verify.html", certificate=certificate, status=status, number=number
+        "certificates/verify.html", certificate=certificate, state=state, number=number
     )
     return response, 200 if certificate else 404
 
@@ -90,29 +91,26 @@ def verify(number: str):
 @access.roles("admin")
 def admin_list():
     search, page = list_params()
-    certificates, total = queries.admin_page(search, page)
     return render_template(
-        "certificates/admin.html",
-        certificates=certificates,
-        total=total,
-        search=search,
-        page=page,
-        page_size=queries.PAGE_SIZE,
+        "certificates/admin.html", certificates=queries.admin_page(search, page), search=search
     )
 
 
 @bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 @access.roles("admin")
 def revoke(certificate_id: int):
-    certificate = db.get_or_404(Certificate, certificate_id)
-    if certificate.revoked_at is not None:
-        flash(_("Dieses Zertifikat ist bereits widerrufen."), "warning")
-        return redirect(url_for("certificates.admin_list", q=certificate.number))
+    certificate = found(queries.by_id(certificate_id))
     form = RevokeForm()
-    if form.validate_on_submit():
-        services.revoke(certificate, form.reason.data, current_user)
+    if certificate.revoked_at is None and not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template(
+            "certificates/revoke.html", certificate=certificate, form=form
+        ), status
+    try:
+        services.revoke(certificate, form.reason.data or "", current_user)
+    except CertificateRefused as refusal:
+        flash(refusal.message, "warning")
+    else:
         db.session.commit()
         flash(_("Zertifikat %(n)s ist widerrufen.", n=certificate.number), "success")
-        return redirect(url_for("certificates.admin_list", q=certificate.number))
-    status = 400 if form.is_submitted() else 200
-    return render_template("certificates/revoke.html", certificate=certificate, form=form), status
+    return redirect(url_for("certificates.admin_list", q=certificate.number))

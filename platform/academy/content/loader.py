@@ -82,7 +82,7 @@ def load_course(
     intro_html = markdown.render(*markdown.parse(settings.body, intro_ctx), intro_ctx)
     pool = _load_exam(course_dir, texts, make_context, module_files, problems)
     problems += intro_ctx.problems
-    _check_course(course_dir, settings, module_files, pool, problems)
+    _check_course(course_dir, settings, pool, problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
     media = frozenset().union(*(c.media for c in make_context.contexts))
@@ -296,7 +296,7 @@ def _check_unique_ids(pool: list[Question], ctx: Context) -> None:
             first_line[question.id] = question.line
 
 
-def _check_course(course_dir, settings, module_files, pool, problems) -> None:
+def _check_course(course_dir, settings, pool, problems) -> None:
     drawn = settings.values["exam_questions"]
     exam = course_dir / "exam.md"
     exam_broken = any(p.path == exam and p.severity == "error" for p in problems)

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from .. import clock
 from ..certificates import queries as certificates
-from ..certificates.models import Certificate
+from ..certificates.models import Certificate, CertificateState
 from ..content import Course, Module
 from ..exams import queries as exams
 from ..learning import queries as learning
 from ..learning.queries import CourseProgress
 
 DUE_SOON = timedelta(days=30)
+
+
+class CourseState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    EXAM_PASSED = "exam_passed"  # modules still open, or the certificate not yet issued
+    CERTIFIED = "certified"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -24,27 +33,26 @@ class CourseStatus:
     passed_at: datetime | None  # the latest passed exam
     certificate: Certificate | None  # the newest one, whatever its state
 
-    @property
-    def state(self) -> str:
-        """not_started, in_progress, exam_passed, certified or expired."""
-        status = self.certificate.status() if self.certificate else None
-        if status == "valid":
-            return "certified"
+    def state(self, today: date | None = None) -> CourseState:
+        certificate = self.certificate.state(today) if self.certificate else None
+        if certificate is CertificateState.VALID:
+            return CourseState.CERTIFIED
         newer_pass = self.passed_at is not None and (
             self.certificate is None or self.passed_at > self.certificate.issued_at
         )
         if newer_pass:
-            return "exam_passed"
-        if status == "expired":
-            return "expired"
-        return "in_progress" if self.progress.started else "not_started"
+            return CourseState.EXAM_PASSED
+        if certificate is CertificateState.EXPIRED:
+            return CourseState.EXPIRED
+        return CourseState.IN_PROGRESS if self.progress.started else CourseState.NOT_STARTED
 
-    @property
-    def due_soon(self) -> bool:
+    def due_soon(self, today: date | None = None) -> bool:
+        """Certified, but the certificate ends within DUE_SOON."""
+        today = today or clock.today()
         return (
-            self.state == "certified"
+            self.state(today) is CourseState.CERTIFIED
             and self.certificate is not None
-            and (self.certificate.valid_until - clock.today() <= DUE_SOON)
+            and self.certificate.valid_until - today <= DUE_SOON
         )
 
     @property
@@ -57,17 +65,20 @@ class CourseStatus:
 
 
 def status(user, course: Course) -> CourseStatus:
-    latest = next(iter(certificates.of_user_in_course(user.id, course.slug)), None)
-    attempt = exams.latest_pass(user.id, course.slug)
-    passed_at = attempt.submitted_at if attempt else None
-    return CourseStatus(course, learning.course_progress(user.id, course), passed_at, latest)
+    attempt = exams.latest_pass(user, course.slug)
+    return CourseStatus(
+        course,
+        learning.course_progress(user, course),
+        attempt.submitted_at if attempt else None,
+        certificates.latest_in_course(user, course.slug),
+    )
 
 
 def statuses(user, courses: list[Course]) -> dict[str, CourseStatus]:
     """Every course's status with three queries in all, whatever the number of courses."""
-    progress = learning.progress_by_course(user.id, courses)
-    passes = exams.passes_by_course(user.id)
-    latest = certificates.latest_by_course(user.id)
+    progress = learning.progress_by_course(user, courses)
+    passes = exams.passes_by_course(user)
+    latest = certificates.latest_by_course(user)
     return {
         c.slug: CourseStatus(c, progress[c.slug], passes.get(c.slug), latest.get(c.slug))
         for c in courses
@@ -76,10 +87,8 @@ def statuses(user, courses: list[Course]) -> dict[str, CourseStatus]:
 
 def resume(statuses: Iterable[CourseStatus]) -> CourseStatus | None:
     """The course worked on most recently that still has something to do."""
+    unfinished = (CourseState.IN_PROGRESS, CourseState.EXPIRED, CourseState.EXAM_PASSED)
     candidates = [
-        s
-        for s in statuses
-        if s.progress.last_activity is not None
-        and s.state in ("in_progress", "expired", "exam_passed")
+        s for s in statuses if s.progress.last_activity is not None and s.state() in unfinished
     ]
     return max(candidates, key=lambda s: s.progress.last_activity, default=None)

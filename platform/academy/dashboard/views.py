@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts import access
 from ..learning import queries as learning
+from ..web import found
 from . import queries
 
 bp = Blueprint("dashboard", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("dashboard", __name__)
 def home():
     language = str(get_locale() or "de")
     # Courses in the reader's language first, then the others.
-    courses = sorted(learning.visible_courses(), key=lambda c: c.language != language)
+    courses = sorted(learning.visible_courses(current_user), key=lambda c: c.language != language)
     statuses = queries.statuses(current_user, courses) if current_user.is_authenticated else {}
     return render_template(
         "dashboard/home.html",
@@ -31,7 +32,7 @@ def home():
 @bp.get("/courses/<slug>/")
 @access.catalog
 def course(slug: str):
-    course = learning.visible_course_or_404(slug)
+    course = found(learning.visible_course(slug, current_user))
     status = queries.status(current_user, course) if current_user.is_authenticated else None
     return render_template("dashboard/course.html", course=course, status=status)
 

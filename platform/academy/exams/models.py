@@ -8,7 +8,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..accounts.models import User
 from ..extensions import db
+from . import rules
+from .grading import DrawnQuestion
 
 
 class ExamAttempt(db.Model):
@@ -40,6 +43,16 @@ class ExamAttempt(db.Model):
     submitted_at: Mapped[datetime | None]
 
     result: Mapped[ExamResult | None] = relationship(back_populates="attempt", uselist=False)
+    user: Mapped[User] = relationship()
+
+    def timed_out(self, now: datetime | None = None) -> bool:
+        """Not handed in before the deadline (whether or not it was closed yet)."""
+        return self.submitted_at is None and rules.timed_out(
+            self.deadline_at, now or clock.utcnow()
+        )
+
+    def drawn_questions(self) -> list[DrawnQuestion]:
+        return [DrawnQuestion.from_json(q) for q in self.questions]
 
 
 class ExamResult(db.Model):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -13,52 +11,53 @@ from .. import clock
 from ..content import Course
 from ..extensions import db
 from ..learning.queries import CourseProgress
-from .grading import DrawnQuestion
+from . import rules
 from .models import ExamAttempt, ExamResult
 
-DAY = timedelta(hours=24)
 
-
-def own_attempt_or_404(user_id: int, attempt_id: int, course_slug: str) -> ExamAttempt:
-    """Someone else's attempt is 'not found', which reveals nothing about it."""
+def own_attempt(user, attempt_id: int, course_slug: str) -> ExamAttempt | None:
+    """The user's attempt; someone else's is None, like a missing one (reveals nothing)."""
     attempt = db.session.get(ExamAttempt, attempt_id, options=[joinedload(ExamAttempt.result)])
-    if attempt is None or attempt.user_id != user_id or attempt.course_slug != course_slug:
-        abort(404)
+    if attempt is None or attempt.user_id != user.id or attempt.course_slug != course_slug:
+        return None
     return attempt
 
 
-def drawn_questions(attempt: ExamAttempt) -> list[DrawnQuestion]:
-    return [DrawnQuestion.from_json(q) for q in attempt.questions]
-
-
-def open_attempt(user_id: int, course_slug: str) -> ExamAttempt | None:
+def unsubmitted_attempt(user, course_slug: str) -> ExamAttempt | None:
+    """The attempt not yet handed in, if any, even when its time has run out."""
     return db.session.scalar(
         select(ExamAttempt).where(
-            ExamAttempt.user_id == user_id,
+            ExamAttempt.user_id == user.id,
             ExamAttempt.course_slug == course_slug,
             ExamAttempt.submitted_at.is_(None),
         )
     )
 
 
-def history(user_id: int, course_slug: str) -> list[ExamAttempt]:
+def open_attempt(user, course_slug: str) -> ExamAttempt | None:
+    """The attempt the learner can still continue."""
+    attempt = unsubmitted_attempt(user, course_slug)
+    return attempt if attempt is not None and not attempt.timed_out() else None
+
+
+def history(user, course_slug: str) -> list[ExamAttempt]:
     """All attempts in the course, newest first, with their results."""
     return list(
         db.session.scalars(
             select(ExamAttempt)
             .options(joinedload(ExamAttempt.result))
-            .where(ExamAttempt.user_id == user_id, ExamAttempt.course_slug == course_slug)
+            .where(ExamAttempt.user_id == user.id, ExamAttempt.course_slug == course_slug)
             .order_by(ExamAttempt.started_at.desc(), ExamAttempt.id.desc())
         ).unique()
     )
 
 
-def latest_pass(user_id: int, course_slug: str) -> ExamAttempt | None:
+def latest_pass(user, course_slug: str) -> ExamAttempt | None:
     return db.session.scalar(
         select(ExamAttempt)
         .join(ExamResult)
         .where(
-            ExamAttempt.user_id == user_id,
+            ExamAttempt.user_id == user.id,
             ExamAttempt.course_slug == course_slug,
             ExamResult.passed,
         )
@@ -67,44 +66,37 @@ def latest_pass(user_id: int, course_slug: str) -> ExamAttempt | None:
     )
 
 
-def passes_by_course(user_id: int) -> dict[str, datetime]:
+def passes_by_course(user) -> dict[str, datetime]:
     """Course slug -> when the learner last passed its exam."""
     rows = db.session.execute(
         select(ExamAttempt.course_slug, func.max(ExamResult.graded_at))
         .join(ExamResult)
-        .where(ExamAttempt.user_id == user_id, ExamResult.passed)
+        .where(ExamAttempt.user_id == user.id, ExamResult.passed)
         .group_by(ExamAttempt.course_slug)
     )
     return {slug: when for slug, when in rows}
 
 
-@dataclass(frozen=True)
-class Eligibility:
-    allowed: bool
-    reason: str = ""  # 'modules', 'cooldown' or 'daily_limit' when not allowed
-    wait_until: datetime | None = None
-
-
-def eligibility(user_id: int, course: Course, progress: CourseProgress) -> Eligibility:
-    if course.exam.requires_modules and not progress.all_done:
-        return Eligibility(False, "modules")
-    now = clock.utcnow()
-    recent = list(
-        db.session.execute(
-            select(ExamAttempt.started_at, ExamAttempt.submitted_at, ExamResult.passed)
-            .outerjoin(ExamResult)
-            .where(
-                ExamAttempt.user_id == user_id,
-                ExamAttempt.course_slug == course.slug,
-                ExamAttempt.started_at > now - DAY,
-            )
-            .order_by(ExamAttempt.started_at)
+def recent_attempts(user, course_slug: str, now: datetime) -> list[rules.PastAttempt]:
+    """The attempts of the last 24 hours, as the eligibility rules see them."""
+    rows = db.session.execute(
+        select(
+            ExamAttempt.started_at,
+            ExamAttempt.submitted_at,
+            ExamAttempt.deadline_at,
+            ExamResult.passed,
+        )
+        .outerjoin(ExamResult)
+        .where(
+            ExamAttempt.user_id == user.id,
+            ExamAttempt.course_slug == course_slug,
+            ExamAttempt.started_at > now - rules.DAY,
         )
     )
-    cooldown = timedelta(minutes=course.exam.retake_cooldown_minutes)
-    failed = [submitted for _, submitted, passed in recent if submitted and passed is False]
-    if cooldown and failed and failed[-1] + cooldown > now:
-        return Eligibility(False, "cooldown", failed[-1] + cooldown)
-    if len(recent) >= course.exam.max_attempts_per_day:
-        return Eligibility(False, "daily_limit", recent[-course.exam.max_attempts_per_day][0] + DAY)
-    return Eligibility(True)
+    return [rules.past_attempt(*row, now=now) for row in rows]
+
+
+def eligibility(user, course: Course, progress: CourseProgress) -> rules.Eligibility:
+    now = clock.utcnow()
+    attempts = recent_attempts(user, course.slug, now)
+    return rules.eligibility(course.exam, progress.all_done, attempts, now)

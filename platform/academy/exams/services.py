@@ -1,4 +1,7 @@
-"""Starting and submitting exam attempts. They flush; the view commits."""
+"""Starting and submitting exam attempts. They flush and record; the view commits.
+
+A refusal (ExamRefused) is raised before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -11,57 +14,48 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import audit, clock
 from ..content import Course
 from ..extensions import db
 from ..learning.queries import CourseProgress
 from ..signals import exam_passed
 from . import queries
-from .grading import InvalidAnswers, check_answers, draw, grade
+from .grading import Grade, InvalidAnswers, check_answers, draw, grade
 from .models import ExamAttempt, ExamResult
-
-# Network latency: a submit that left the browser just before the deadline still counts.
-GRACE = timedelta(seconds=30)
-
-
-class ExamError(Exception):
-    """The attempt cannot be started or submitted; `reason` says why."""
-
-    def __init__(self, reason: str, attempt: ExamAttempt | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.attempt = attempt
+from .outcomes import ExamRefused
+from .rules import ExamRefusal
 
 
-def start_attempt(user_id: int, course: Course, progress: CourseProgress) -> ExamAttempt:
+def start_attempt(user, course: Course, progress: CourseProgress) -> ExamAttempt:
     """Resume the open attempt, or draw a new one when the rules allow it."""
-    current = queries.open_attempt(user_id, course.slug)
-    if current is not None and not _overdue(current):
+    current = queries.unsubmitted_attempt(user, course.slug)
+    if current is not None and not current.timed_out():
         return current
-    if current is not None:
-        close_overdue(current)
-    allowed = queries.eligibility(user_id, course, progress)
+    allowed = queries.eligibility(user, course, progress)
     if not allowed.allowed:
-        raise ExamError(allowed.reason)
-    attempt = _new_attempt(user_id, course)
+        raise ExamRefused(allowed.refusal)
+    if current is not None:
+        close_timed_out(current)
+    attempt = _new_attempt(user, course)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
     except IntegrityError:
         # Another request opened an attempt at the same moment: use that one.
-        existing = queries.open_attempt(user_id, course.slug)
+        existing = queries.unsubmitted_attempt(user, course.slug)
         if existing is None:
             raise
         return existing
+    audit.record("exam.started", user, attempt, person=user, course=course.slug)
     return attempt
 
 
-def _new_attempt(user_id: int, course: Course) -> ExamAttempt:
+def _new_attempt(user, course: Course) -> ExamAttempt:
     rng = random.Random(secrets.randbits(64))
     limit = course.exam.time_limit_minutes
     now = clock.utcnow()
     return ExamAttempt(
-        user_id=user_id,
+        user_id=user.id,
         course_slug=course.slug,
         course_version=course.version,
         pass_mark=course.exam.pass_mark,
@@ -71,41 +65,43 @@ def _new_attempt(user_id: int, course: Course) -> ExamAttempt:
     )
 
 
-def _overdue(attempt: ExamAttempt) -> bool:
-    return attempt.deadline_at is not None and clock.utcnow() > attempt.deadline_at + GRACE
-
-
-def close_overdue_if_due(attempt: ExamAttempt) -> bool:
-    """Close the attempt when its time ran out; True if this call closed it."""
-    return _overdue(attempt) and close_overdue(attempt) is not None
-
-
-def close_overdue(attempt: ExamAttempt) -> ExamResult | None:
-    """An attempt whose time ran out is closed as failed, without grading its answers."""
+def close_timed_out(attempt: ExamAttempt) -> ExamResult | None:
+    """An attempt whose time ran out is closed as failed, without grading its answers.
+    None when another request closed it first."""
     if not _claim(attempt):
         return None
-    return _record(attempt, {}, correct=0, passed=False, late=True)
+    result = _record(attempt, {}, Grade(0, len(attempt.questions), attempt.pass_mark), late=True)
+    audit.record("exam.timed_out", None, attempt, person=attempt.user)
+    return result
 
 
 def submit_attempt(
-    attempt: ExamAttempt, answers: Mapping[str, frozenset[str]], course: Course | None
+    user, attempt: ExamAttempt, answers: Mapping[str, frozenset[str]], course: Course | None
 ) -> ExamResult:
-    """Grade once. Tampered answers change nothing; a second submit finds the first result."""
-    questions = queries.drawn_questions(attempt)
+    """Grade once; after the deadline the result is a late one (not graded). Tampered
+    answers or a second submit are refused and change nothing."""
+    questions = attempt.drawn_questions()
     try:
         check_answers(questions, answers)
     except InvalidAnswers as error:
         current_app.logger.warning("rejected answers for attempt %s: %s", attempt.id, error)
-        raise ExamError("tampered", attempt) from None
-    if _overdue(attempt):
-        result = close_overdue(attempt)
-        raise ExamError("late" if result else "submitted", attempt)
+        raise ExamRefused(ExamRefusal.TAMPERED) from None
+    if attempt.timed_out():
+        late = close_timed_out(attempt)
+        if late is None:
+            raise ExamRefused(ExamRefusal.SUBMITTED)
+        return late
     if not _claim(attempt):
-        raise ExamError("submitted", attempt)
+        raise ExamRefused(ExamRefusal.SUBMITTED)
     score, _ = grade(questions, answers, attempt.pass_mark)
-    result = _record(attempt, answers, score.correct, score.passed, late=False)
+    result = _record(attempt, answers, score, late=False)
+    audit.record(
+        "exam.submitted", user, attempt, person=user, percent=score.percent, passed=score.passed
+    )
     if score.passed and course is not None:
-        exam_passed.send(current_app._get_current_object(), attempt=attempt, course=course)
+        exam_passed.send(
+            current_app._get_current_object(), user=user, attempt=attempt, course=course
+        )
     return result
 
 
@@ -126,15 +122,14 @@ def _claim(attempt: ExamAttempt) -> bool:
     return claimed
 
 
-def _record(attempt: ExamAttempt, answers, correct: int, passed: bool, late: bool) -> ExamResult:
-    total = len(attempt.questions)
+def _record(attempt: ExamAttempt, answers, score: Grade, late: bool) -> ExamResult:
     result = ExamResult(
         attempt_id=attempt.id,
         answers={qid: sorted(chosen) for qid, chosen in answers.items()},
-        correct_count=correct,
-        total=total,
-        percent=round(100 * correct / total) if total else 0,
-        passed=passed,
+        correct_count=score.correct,
+        total=score.total,
+        percent=score.percent,
+        passed=score.passed and not late,
         late=late,
     )
     db.session.add(result)

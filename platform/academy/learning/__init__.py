@@ -1,1 +1,19 @@
-"""Reading: module pages and progress."""
+"""Reading: the course catalog, module pages and reading progress."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    # Imported here, not at the top: importing a domain package stays cheap and free of
+    # side effects (see docs/architecture.md).
+    from ..content import Catalog
+    from . import cli, views
+
+    settings = app.config["SETTINGS"]
+    app.extensions["catalog"] = Catalog(
+        settings.courses_dir,
+        url_base=app.config["APPLICATION_ROOT"].rstrip("/") + "/courses/",
+        auto_reload=settings.env == "development",
+    )
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.courses_cli)

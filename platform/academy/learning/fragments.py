@@ -1,19 +1,20 @@
 """Parts of a module page that are the same for every reader in one language.
 
-They are rendered on first use and kept, keyed by course version, module and language,
-so a lesson request only renders the frame around them (and a changed course file, which
-makes a new version, is never served stale).
+They are rendered on first use and kept, keyed by the module (its file's hash is part of
+it, so a changed course file is never served stale) and the language, so a lesson
+request only renders the frame around them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from ..content import Course, Module
+from ..content import Module
 
 
 @dataclass(frozen=True)
@@ -22,20 +23,14 @@ class ModuleFragments:
     toc: Markup  # the list of headings
 
 
-_cache: dict[tuple[str, str, str, str, str], ModuleFragments] = {}
-MAX_ENTRIES = 1000  # modules x languages x versions; old versions are dropped first
-
-
-def module_fragments(course: Course, module: Module) -> ModuleFragments:
+def module_fragments(module: Module) -> ModuleFragments:
     # The language is part of the key: the self-check buttons are in the reader's language.
-    key = (course.slug, course.version, module.slug, module.version, str(get_locale() or "de"))
-    fragments = _cache.get(key)
-    if fragments is None:
-        fragments = ModuleFragments(
-            body=Markup(render_template("learning/module_body.html", module=module)),
-            toc=Markup(render_template("learning/toc.html", module=module)),
-        )
-        if len(_cache) >= MAX_ENTRIES:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = fragments
-    return fragments
+    return _rendered(module, str(get_locale() or "de"))
+
+
+@lru_cache(maxsize=1000)  # modules x languages x versions; the least used go first
+def _rendered(module: Module, _language: str) -> ModuleFragments:
+    return ModuleFragments(
+        body=Markup(render_template("learning/module_body.html", module=module)),
+        toc=Markup(render_template("learning/toc.html", module=module)),
+    )

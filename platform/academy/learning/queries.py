@@ -1,18 +1,47 @@
-"""Reads about reading progress."""
+"""Reads about courses and reading progress."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from flask import abort
-from flask_login import current_user
+from flask import current_app
 from sqlalchemy import select
 
-from ..content import Course, Module
-from ..extensions import catalog, db
+from ..content import Catalog, Course, Module
+from ..extensions import db
 from .models import ModuleCompletion
+
+
+def catalog() -> Catalog:
+    """The courses of the running app (loaded by learning.init_app)."""
+    return current_app.extensions["catalog"]
+
+
+def _sees_drafts(user) -> bool:
+    return user.is_authenticated and user.has_any_role("trainer", "admin")
+
+
+def visible_course(slug: str, user) -> Course | None:
+    """The course, if it exists and this person may see it (drafts: trainers and admins)."""
+    return catalog().get(slug, include_drafts=_sees_drafts(user))
+
+
+def visible_courses(user) -> list[Course]:
+    return catalog().all(include_drafts=_sees_drafts(user))
+
+
+def course_including_drafts(slug: str) -> Course | None:
+    """For records that already refer to the course (an attempt): whatever its state."""
+    return catalog().get(slug, include_drafts=True)
+
+
+class ModuleState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CHANGED = "changed"  # finished, but the text changed since
 
 
 @dataclass(frozen=True)
@@ -23,16 +52,15 @@ class CourseProgress:
     finished: dict[str, str]
     last_activity: datetime | None = None
 
-    def state(self, module: Module) -> str:
-        """'done', 'open' or 'changed' (finished, but the text changed since)."""
+    def state(self, module: Module) -> ModuleState:
         version = self.finished.get(module.slug)
         if version is None:
-            return "open"
-        return "done" if version == module.version else "changed"
+            return ModuleState.OPEN
+        return ModuleState.DONE if version == module.version else ModuleState.CHANGED
 
     @property
     def done_count(self) -> int:
-        return sum(self.state(m) == "done" for m in self.course.modules)
+        return sum(self.state(m) is ModuleState.DONE for m in self.course.modules)
 
     @property
     def all_done(self) -> bool:
@@ -48,22 +76,22 @@ class CourseProgress:
 
     def next_module(self) -> Module | None:
         """Where to continue: the first module not done, else None."""
-        return next((m for m in self.course.modules if self.state(m) != "done"), None)
+        return next((m for m in self.course.modules if self.state(m) is not ModuleState.DONE), None)
 
 
-def course_progress(user_id: int, course: Course) -> CourseProgress:
+def course_progress(user, course: Course) -> CourseProgress:
     rows = db.session.execute(
         select(
             ModuleCompletion.module_slug,
             ModuleCompletion.module_version,
             ModuleCompletion.completed_at,
-        ).where(ModuleCompletion.user_id == user_id, ModuleCompletion.course_slug == course.slug)
+        ).where(ModuleCompletion.user_id == user.id, ModuleCompletion.course_slug == course.slug)
     ).all()
     last = max((r.completed_at for r in rows), default=None)
     return CourseProgress(course, {r.module_slug: r.module_version for r in rows}, last)
 
 
-def progress_by_course(user_id: int, courses: list[Course]) -> dict[str, CourseProgress]:
+def progress_by_course(user, courses: list[Course]) -> dict[str, CourseProgress]:
     """Progress in every given course, in one query."""
     rows = db.session.execute(
         select(
@@ -71,7 +99,7 @@ def progress_by_course(user_id: int, courses: list[Course]) -> dict[str, CourseP
             ModuleCompletion.module_slug,
             ModuleCompletion.module_version,
             ModuleCompletion.completed_at,
-        ).where(ModuleCompletion.user_id == user_id)
+        ).where(ModuleCompletion.user_id == user.id)
     ).all()
     finished: dict[str, dict[str, str]] = defaultdict(dict)
     last: dict[str, datetime] = {}
@@ -81,17 +109,11 @@ def progress_by_course(user_id: int, courses: list[Course]) -> dict[str, CourseP
     return {c.slug: CourseProgress(c, finished[c.slug], last.get(c.slug)) for c in courses}
 
 
-def _sees_drafts() -> bool:
-    return current_user.is_authenticated and current_user.has_any_role("trainer", "admin")
-
-
-def visible_course_or_404(slug: str) -> Course:
-    """The course, if it exists and the user may see it (drafts: trainers and admins)."""
-    course = catalog().get(slug, include_drafts=_sees_drafts())
-    if course is None:
-        abort(404)
-    return course
-
-
-def visible_courses() -> list[Course]:
-    return catalog().all(include_drafts=_sees_drafts())
+def completion(user, course: Course, module: Module) -> ModuleCompletion | None:
+    return db.session.scalar(
+        select(ModuleCompletion).where(
+            ModuleCompletion.user_id == user.id,
+            ModuleCompletion.course_slug == course.slug,
+            ModuleCompletion.module_slug == module.slug,
+        )
+    )

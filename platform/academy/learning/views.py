@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..accounts import access
 from ..extensions import db
-from ..forms import ConfirmForm
+from ..web import found
 from . import queries, services
 from .fragments import module_fragments
 
@@ -18,10 +18,10 @@ bp = Blueprint("learning", __name__)
 @bp.get("/courses/<slug>/<module_slug>")
 @access.catalog
 def module(slug: str, module_slug: str):
-    course = queries.visible_course_or_404(slug)
-    module = course.module(module_slug) or abort(404)
+    course = found(queries.visible_course(slug, current_user))
+    module = found(course.module(module_slug))
     progress = (
-        queries.course_progress(current_user.id, course) if current_user.is_authenticated else None
+        queries.course_progress(current_user, course) if current_user.is_authenticated else None
     )
     previous, following = course.neighbours(module)
     return render_template(
@@ -31,19 +31,16 @@ def module(slug: str, module_slug: str):
         progress=progress,
         previous=previous,
         following=following,
-        form=ConfirmForm(),
-        fragments=module_fragments(course, module),
+        fragments=module_fragments(module),
     )
 
 
 @bp.post("/courses/<slug>/<module_slug>/done")
 @access.signed_in
 def mark_done(slug: str, module_slug: str):
-    course = queries.visible_course_or_404(slug)
-    module = course.module(module_slug) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.mark_done(current_user.id, course, module)
+    course = found(queries.visible_course(slug, current_user))
+    module = found(course.module(module_slug))
+    services.mark_done(current_user, course, module)
     db.session.commit()
     flash(_("„%(title)s“ ist abgeschlossen.", title=module.title), "success")
     following = course.neighbours(module)[1]
@@ -55,7 +52,7 @@ def mark_done(slug: str, module_slug: str):
 @bp.get("/courses/<slug>/media/<path:filename>")
 @access.catalog
 def media(slug: str, filename: str):
-    course = queries.visible_course_or_404(slug)
+    course = found(queries.visible_course(slug, current_user))
     if filename not in course.media:  # only files a page of the course refers to
         abort(404)
     return send_from_directory(course.path, filename, max_age=3600)

@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .course import Problem
-from .loader import load_course, load_courses
+from ..content import Problem, load_course, load_courses
 
 courses_cli = AppGroup("courses", help="Check and list courses.")
 

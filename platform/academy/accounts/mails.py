@@ -1,0 +1,39 @@
+"""The mails the accounts domain sends: composed here, next to the rules that send them."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from ..mail import MailError, send_mail
+from ..templating import external_url
+from . import services
+from .models import User
+
+
+def send_password_reset(user: User, token: str) -> None:
+    """Raises MailError when the mail server refuses."""
+    body = render_template(
+        "accounts/mail_reset.txt",
+        user=user,
+        link=external_url("accounts.reset_password", token=token),
+        hours=services.RESET_HOURS,
+    )
+    send_mail(user.email, _("Passwort zurücksetzen"), body)
+
+
+def send_invitation(address: str, token: str, inviter: User) -> tuple[str, bool]:
+    """Mail the invitation link; returns the link (shown once to the inviter, who can
+    pass it on) and whether the mail went out."""
+    link = external_url("accounts.accept_invitation", token=token)
+    body = render_template(
+        "accounts/mail_invitation.txt",
+        link=link,
+        inviter=inviter.name,
+        days=services.INVITATION_DAYS,
+    )
+    try:
+        send_mail(address, _("Einladung zur Lernplattform"), body)
+    except MailError:
+        return link, False
+    return link, True

@@ -1,0 +1,44 @@
+"""Why an account request is refused, and what the person is told."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from flask_babel import lazy_gettext as _l
+
+from ..outcomes import Refused
+
+
+class AccountRefusal(StrEnum):
+    EXISTS = "exists"
+    INVALID_TOKEN = "invalid_token"
+    REGISTRATION_CLOSED = "registration_closed"
+    DOMAIN_NOT_ALLOWED = "domain_not_allowed"
+    WRONG_PASSWORD = "wrong_password"
+    OWN_ADMIN_ROLE = "own_admin_role"
+    OWN_ACCOUNT = "own_account"
+    ROLES_NOT_ALLOWED = "roles_not_allowed"
+
+
+class AccountRefused(Refused):
+    messages: ClassVar[dict] = {
+        AccountRefusal.EXISTS: _l(
+            "Für %(email)s gibt es schon ein Konto. Melden Sie sich an oder setzen Sie Ihr Passwort zurück."
+        ),
+        AccountRefusal.INVALID_TOKEN: _l(
+            "Der Link wurde schon benutzt oder ist abgelaufen. Fordern Sie bei Bedarf einen neuen an."
+        ),
+        AccountRefusal.REGISTRATION_CLOSED: _l(
+            "Konten werden auf dieser Plattform nur per Einladung angelegt. Bitte wenden Sie sich an Ihre Personalabteilung."
+        ),
+        AccountRefusal.DOMAIN_NOT_ALLOWED: _l(
+            "Registrieren können sich nur Adressen von: %(domains)s"
+        ),
+        AccountRefusal.WRONG_PASSWORD: _l("Das aktuelle Passwort stimmt nicht."),
+        AccountRefusal.OWN_ADMIN_ROLE: _l(
+            "Sie können sich die Admin-Rolle nicht selbst entziehen."
+        ),
+        AccountRefusal.OWN_ACCOUNT: _l("Sie können Ihr eigenes Konto nicht sperren."),
+        AccountRefusal.ROLES_NOT_ALLOWED: _l("Sie dürfen nur Lernende einladen."),
+    }

@@ -1,0 +1,140 @@
+"""The application factory: settings, extensions, then each domain wires itself.
+
+Adding a domain is one folder with an `init_app(app)` and one entry in DOMAINS.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Mapping
+
+from flask import Flask, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import (
+    accounts,
+    certificates,
+    config,
+    dashboard,
+    errors,
+    exams,
+    learning,
+    navigation,
+    templating,
+)
+from .config import LANGUAGES, PROJECT_ROOT, Settings
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# In order: a domain may rely on the ones before it (learning loads the catalog that
+# exams and certificates read). Each has init_app(app).
+DOMAINS = (accounts, learning, exams, certificates, dashboard)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the app from environment variables (or the given mapping, for tests)."""
+    settings = config.load(environ)
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_dir),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, settings)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.proxy_hops,
+            x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+            x_prefix=settings.proxy_hops,
+        )
+    _init_extensions(app)
+    templating.init_app(app)
+    for domain in DOMAINS:
+        domain.init_app(app)
+    navigation.check(app)
+    errors.init_app(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.env == "testing",
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        PUBLIC_COURSES=settings.public_courses,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_DEFAULT_LOCALE="de",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "platform" / "academy" / "translations"),
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        RATELIMIT_HEADERS_ENABLED=True,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        TEMPLATES_AUTO_RELOAD=settings.env == "development",
+    )
+    if settings.env != "testing":
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "platform" / "academy" / "migrations"),
+        render_as_batch=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+
+
+def _select_locale() -> str:
+    """The signed-in user's choice, else the language cookie, else the browser's."""
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if request.cookies.get("lang") in LANGUAGES:
+        return request.cookies["lang"]
+    return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: write-ahead log, enforced foreign keys, wait instead of failing when busy."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
