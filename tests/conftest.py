@@ -76,7 +76,7 @@ def app(database_url, tmp_path_factory) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path) -> Iterator[Callable[..., Flask]]:
+def make_app(app, database_url, tmp_path) -> Iterator[Callable[..., Flask]]:
     """Another app on the same database with other settings, e.g. make_app(REGISTRATION="closed").
 
     The extensions are process-wide singletons and the last init_app() wins for some of

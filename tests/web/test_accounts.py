@@ -392,3 +392,71 @@ def test_admin_user_search(signed_in, create_user):
     create_user(name="Max Meier", email="max@firma.example")
     page = admin.get("/admin/users?q=zimmer").get_data(as_text=True)
     assert "zora@firma.example" in page and "max@firma.example" not in page
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_test_suite(make_app):
+    """The test suite hashes cheaply (APP_ENV=testing); production and development never."""
+    from academy.accounts import services
+
+    for environment in (
+        {"APP_ENV": "production", "SECRET_KEY": "p" * 40},
+        {"APP_ENV": "development"},
+    ):
+        application = make_app(**environment)
+        with application.test_request_context():
+            assert services.hash_password("ein langes Passwort").startswith("scrypt:")
+    with make_app().test_request_context():
+        assert services.hash_password("ein langes Passwort").startswith("pbkdf2:sha256:1$")
+
+
+def test_refused_account_changes_are_explained_and_change_nothing(app, signed_in, create_user):
+    from academy.accounts.models import User
+
+    admin, admin_id = signed_in("admin")
+    other_id, _ = create_user()
+    response = post(admin, f"/admin/users/{admin_id}/roles", {f"u{admin_id}-roles": ["learner"]})
+    assert "Admin-Rolle nicht selbst entziehen" in admin.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    response = post(admin, f"/admin/users/{admin_id}/active")
+    assert "eigenes Konto nicht sperren" in admin.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    with app.app_context():
+        me = db.session.get(User, admin_id)
+        assert me.roles == {"admin"} and me.active
+    assert post(admin, "/admin/users/999999/active").status_code == 404
+    assert other_id
+
+
+def test_changes_to_people_leave_an_audit_trail(app, signed_in, create_user):
+    from academy.audit import AuditEvent
+
+    admin, admin_id = signed_in("admin")
+    other_id, _ = create_user()
+    post(admin, f"/admin/users/{other_id}/roles", {f"u{other_id}-roles": ["learner", "hr"]})
+    post(admin, f"/admin/users/{other_id}/active")
+    post(admin, "/admin/registration", {"policy-mode": "closed", "policy-domains": ""})
+    with app.app_context():
+        events = [
+            (e.action, e.actor_id, e.person_id, e.targets, e.details)
+            for e in db.session.query(AuditEvent).order_by(AuditEvent.id)
+            if e.actor_id == admin_id and e.action.split(".")[1] not in ("signed_in", "created")
+        ]
+    assert events == [
+        (
+            "account.roles_changed",
+            admin_id,
+            other_id,
+            [f"users:{other_id}"],
+            {"before": ["learner"], "after": ["hr", "learner"]},
+        ),
+        ("account.deactivated", admin_id, other_id, [f"users:{other_id}"], {}),
+        (
+            "settings.registration_changed",
+            admin_id,
+            None,
+            [],
+            {"registration": "closed", "registration_domains": ""},
+        ),
+    ]

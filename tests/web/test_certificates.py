@@ -172,3 +172,22 @@ def test_pass_before_modules_done_issues_when_last_module_is_done(signed_in, app
     )
     finish_modules(client, app)
     assert len(certificates(app, user_id)) == 1
+
+
+def test_learning_exam_and_certificate_steps_are_audited(certified, app, signed_in):
+    from academy.audit import AuditEvent
+
+    _, user_id = certified
+    (certificate,) = certificates(app, user_id)
+    admin, admin_id = signed_in("admin")
+    post(admin, f"/admin/certificates/{certificate.id}/revoke", {"reason": "Test des Widerrufs"})
+    with app.app_context():
+        actions = [
+            (e.action, e.actor_id)
+            for e in db.session.query(AuditEvent).order_by(AuditEvent.id)
+            if e.person_id == user_id
+        ]
+    assert ("exam.started", user_id) in actions and ("exam.submitted", user_id) in actions
+    assert actions.count(("module.completed", user_id)) == 9
+    assert ("certificate.issued", None) in actions  # issued by the platform, not a person
+    assert actions[-1] == ("certificate.revoked", admin_id)

@@ -136,6 +136,10 @@ class Course:
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)
 
+    def media_file(self, filename: str) -> str | None:
+        """The file's path if a page of the course refers to it, else None."""
+        return filename if filename in self.media else None
+
     def neighbours(self, module: Module) -> tuple[Module | None, Module | None]:
         index = self.modules.index(module)
         before = self.modules[index - 1] if index > 0 else None

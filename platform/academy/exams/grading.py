@@ -7,8 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..content import Course, Question
-from ..content.course import ChoiceQuestion
+from ..content.course import ChoiceQuestion, Course, Question
 
 
 @dataclass(frozen=True)

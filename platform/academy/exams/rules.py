@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from ..content import ExamSettings
+from ..content.course import ExamSettings
 
 DAY = timedelta(hours=24)
 # Network latency: a submit that left the browser just before the deadline still counts.

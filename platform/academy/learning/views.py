@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, flash, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -53,6 +53,5 @@ def mark_done(slug: str, module_slug: str):
 @access.catalog
 def media(slug: str, filename: str):
     course = found(queries.visible_course(slug, current_user))
-    if filename not in course.media:  # only files a page of the course refers to
-        abort(404)
-    return send_from_directory(course.path, filename, max_age=3600)
+    # Only files a page of the course refers to: nothing else in its folder is served.
+    return send_from_directory(course.path, found(course.media_file(filename)), max_age=3600)
