@@ -12,3 +12,8 @@ _signals = Namespace()
 module_completed = _signals.signal("module-completed")
 # kwargs: user, course, attempt (exams.models.ExamAttempt)
 exam_passed = _signals.signal("exam-passed")
+
+# A question to higher domains, answered by the receivers' return values:
+# kwargs: attempt (exams.models.ExamAttempt); certificates returns the certificate the
+# attempt earned, if any (the exam result page offers it).
+certificate_of_attempt = _signals.signal("certificate-of-attempt")

@@ -59,6 +59,7 @@ def _globals() -> dict:
 def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.jinja_env.globals.update(asset=asset, csrf_field=csrf_field, menu=menu)
+    app.jinja_env.add_extension("jinja2.ext.do")  # {% do list.append(x) %} in macros
     # Indentation and blank lines of the templates are not sent: lesson pages stay small.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

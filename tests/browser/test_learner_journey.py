@@ -34,16 +34,16 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
     modules = course(app).modules
     assert len(modules) >= 2
 
-    # The site sends a stranger to the sign-in page, which offers registration.
+    # A stranger's first screen says what this is and offers an account as the main action.
     page.goto("/")
-    assert path_of(page) == "/login"
-    expect(page.get_by_role("heading", level=1)).to_have_text("Anmelden")
-    page.get_by_role("link", name="Neues Konto anlegen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("KI am Arbeitsplatz")
+    expect(page.locator("main")).to_contain_text("Art. 4")
+    page.locator("main").get_by_role("link", name="Konto anlegen").click()
 
     wait_for_path(page, "/register")
     page.get_by_label("Vollständiger Name").fill(NAME)
     page.get_by_label("E-Mail-Adresse").fill(EMAIL)
-    page.get_by_label("Neues Passwort").fill(PASSWORD)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Konto anlegen").click()
 
@@ -51,7 +51,9 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
     wait_for_path(page, "/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hallo {NAME}!")
     expect(page.locator(".flash-success")).to_contain_text("Ihr Konto ist angelegt")
-    page.locator(".course-card").get_by_role("link", name="KI am Arbeitsplatz", exact=True).click()
+    card = page.locator(".course-card").filter(has_text="KI am Arbeitsplatz")
+    expect(card.locator(".suggested")).to_have_text("In Ihrer Sprache")  # German UI: German first
+    card.get_by_role("link", name="Kurs beginnen").click()
 
     wait_for_path(page, f"/courses/{COURSE}/")
     expect(page.locator(".exam-status")).to_contain_text(
@@ -59,7 +61,7 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
     )
     page.get_by_role("link", name="Kurs beginnen").click()
 
-    # Every module: "Modul abschließen" records it and moves on to the next one.
+    # Every module: the way on at its end ("Abschließen und weiter") records it as read.
     for index, module in enumerate(modules):
         wait_for_path(page, f"/courses/{COURSE}/{module.slug}")
         expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
@@ -68,7 +70,9 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
         )
         last = index == len(modules) - 1
         button = page.locator(".module-end").get_by_role("button")
-        expect(button).to_have_text("Modul abschließen" if last else "Modul abschließen und weiter")
+        expect(button).to_contain_text("Modul abschließen" if last else "Abschließen und weiter")
+        if not last:
+            expect(button).to_contain_text(modules[index + 1].title)
         button.click()
         if last:
             wait_for_path(page, f"/courses/{COURSE}/")
@@ -101,6 +105,8 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bestanden")
     expect(page.locator(".score")).to_have_text("100 %")
     expect(page.locator(".exam-question.is-correct")).to_have_count(len(answers))
+    expect(page.locator(".result-card")).to_contain_text("ist ausgestellt")
+    expect(page.get_by_role("link", name="Zertifikat herunterladen (PDF)")).to_be_visible()
     page.get_by_role("link", name="Zu meinen Zertifikaten").click()
 
     # My certificates: the number and the PDF.

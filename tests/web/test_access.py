@@ -71,7 +71,7 @@ def world(make_app, tmp_path) -> World:
         progress = learning.course_progress(learner, course)
         attempt = exams.start_attempt(learner, course, progress)
         answers = {q.id: q.correct_ids for q in attempt.drawn_questions()}
-        exams.submit_attempt(learner, attempt, answers, course)
+        exams.hand_in(learner, attempt, answers, course, confirmed=True)
         (certificate,) = learner_certificates(learner)
         invitation = accounts.create_invitation("new@matrix.example", ["learner"], people["hr"])
         _, reset = accounts.create_password_reset(learner.email)

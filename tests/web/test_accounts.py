@@ -32,7 +32,7 @@ def test_sign_in_and_out(client, create_user):
     assert "Abmelden" in client.get("/").get_data(as_text=True)
     response = post(client, "/logout")
     assert response.status_code == 302
-    assert client.get("/").status_code == 302  # course pages need an account again
+    assert client.get("/certificates").status_code == 302  # pages need an account again
 
 
 def test_wrong_password_gives_one_generic_message(client, create_user):
@@ -77,7 +77,7 @@ def test_deactivated_user_is_signed_out_and_cannot_sign_in(app, signed_in, creat
     victim: FlaskClient = app.test_client()
     login(victim, email)
     post(admin, f"/admin/users/{user_id}/active")
-    assert victim.get("/").status_code == 302  # session no longer valid
+    assert victim.get("/certificates").status_code == 302  # session no longer valid
     assert post(victim, "/login", {"email": email, "password": PASSWORD}).status_code == 400
 
 
@@ -97,8 +97,8 @@ def test_password_change_signs_out_other_devices(app, create_user):
         },
     )
     assert response.status_code == 302
-    assert laptop.get("/").status_code == 200
-    assert phone.get("/").status_code == 302
+    assert laptop.get("/certificates").status_code == 200
+    assert phone.get("/certificates").status_code == 302
 
 
 def test_sign_in_is_rate_limited(make_app):

@@ -41,9 +41,9 @@ def _email_field(label=None):
     )
 
 
-def _new_password_fields():
+def _new_password_fields(label=None):
     password = PasswordField(
-        _l("Neues Passwort"),
+        label or _l("Neues Passwort"),
         validators=[
             InputRequired(_l("Bitte wählen Sie ein Passwort.")),
             Length(
@@ -87,7 +87,7 @@ class LoginForm(Form):
 class RegisterForm(Form):
     name = _name_field()
     email = _email_field()
-    password, password_repeat = _new_password_fields()
+    password, password_repeat = _new_password_fields(_l("Passwort"))
 
 
 class ForgotPasswordForm(Form):
@@ -100,7 +100,7 @@ class ResetPasswordForm(Form):
 
 class AcceptInvitationForm(Form):
     name = _name_field()
-    password, password_repeat = _new_password_fields()
+    password, password_repeat = _new_password_fields(_l("Passwort"))
 
 
 class MultiCheckboxField(SelectMultipleField):

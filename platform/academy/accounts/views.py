@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
@@ -185,6 +185,8 @@ def language():
 @access.signed_in
 def account():
     profile = ProfileForm(prefix="profile", obj=current_user)
+    if profile.locale.data is None:  # no choice made yet: the language the page is in
+        profile.locale.data = str(get_locale())
     password = PasswordChangeForm(prefix="password")
     action = request.form.get("action")
     if action == "profile" and profile.validate_on_submit():

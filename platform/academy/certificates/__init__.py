@@ -10,12 +10,13 @@ def init_app(app) -> None:
 
     from .. import navigation, signals
     from ..navigation import MenuEntry
-    from . import services, views
+    from . import queries, services, views
 
     app.register_blueprint(views.bp)
     # Only this app's signals: tests build several apps in one process.
     signals.exam_passed.connect(services.issue_after_pass, sender=app)
     signals.module_completed.connect(services.issue_after_pass, sender=app)
+    signals.certificate_of_attempt.connect(queries.answer_certificate_of_attempt, sender=app)
     navigation.add(
         app,
         MenuEntry("certificates.mine", _l("Meine Zertifikate"), order=20),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import clock
 from ..accounts.models import User
 from ..extensions import db
+
+# In its last 30 days a certificate can be renewed: passing again then issues the next
+# one, valid from the day the current one ends, so nobody loses a day by being early.
+RENEWAL_WINDOW = timedelta(days=30)
 
 
 class CertificateState(StrEnum):
@@ -60,3 +64,10 @@ class Certificate(db.Model):
         if (today or clock.today()) <= self.valid_until:
             return CertificateState.VALID
         return CertificateState.EXPIRED
+
+    def renewable(self, today: date | None = None) -> bool:
+        """Valid, and in its last RENEWAL_WINDOW."""
+        today = today or clock.today()
+        return self.state(today) is CertificateState.VALID and (
+            self.valid_until - today <= RENEWAL_WINDOW
+        )

@@ -13,6 +13,15 @@ def by_number(number: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.number == number))
 
 
+def of_attempt(attempt_id: int) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.attempt_id == attempt_id))
+
+
+def answer_certificate_of_attempt(_sender, *, attempt, **_extra) -> Certificate | None:
+    """Receiver of signals.certificate_of_attempt: the exam result page asks."""
+    return of_attempt(attempt.id)
+
+
 def by_id(certificate_id: int) -> Certificate | None:
     return db.session.get(Certificate, certificate_id)
 

@@ -40,16 +40,21 @@ def maybe_issue(user: User, course: Course) -> Certificate | None:
     latest = queries.latest_in_course(user, course.slug)
     if latest is not None and (
         latest.attempt_id == attempt.id
-        or latest.state() == CertificateState.VALID
+        or (latest.state() is CertificateState.VALID and not latest.renewable())
         or attempt.submitted_at <= latest.issued_at  # a pass before the last certificate
     ):
         return None
-    return _issue(user, course, attempt, (latest.sequence if latest else 0) + 1)
+    return _issue(user, course, attempt, latest)
 
 
-def _issue(user: User, course: Course, attempt: ExamAttempt, sequence: int) -> Certificate | None:
+def _issue(
+    user: User, course: Course, attempt: ExamAttempt, previous: Certificate | None
+) -> Certificate | None:
+    sequence = (previous.sequence if previous else 0) + 1
+    # A renewal continues where the current certificate ends; otherwise from today.
+    starts = previous.valid_until if previous and previous.renewable() else clock.today()
     for _ in range(3):  # a number collision is astronomically rare, but cheap to handle
-        certificate = _new_certificate(user, course, attempt, sequence)
+        certificate = _new_certificate(user, course, attempt, sequence, starts)
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
@@ -64,7 +69,9 @@ def _issue(user: User, course: Course, attempt: ExamAttempt, sequence: int) -> C
     raise RuntimeError("could not find a free certificate number")
 
 
-def _new_certificate(user: User, course: Course, attempt: ExamAttempt, sequence: int):
+def _new_certificate(
+    user: User, course: Course, attempt: ExamAttempt, sequence: int, starts: date
+) -> Certificate:
     return Certificate(
         number=numbers.new_number(NUMBER_PREFIX),
         user_id=user.id,
@@ -80,7 +87,7 @@ def _new_certificate(user: User, course: Course, attempt: ExamAttempt, sequence:
         organisation=current_app.config["SETTINGS"].organisation,
         score_percent=attempt.result.percent if attempt.result else 0,
         issued_at=clock.utcnow(),
-        valid_until=add_months(clock.today(), course.validity_months),
+        valid_until=add_months(starts, course.validity_months),
     )
 
 

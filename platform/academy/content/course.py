@@ -105,11 +105,16 @@ class Module:
 class ExamSettings:
     pass_mark: int  # percent
     question_count: int  # drawn per attempt
-    show_correct_answers: bool = True
+    # After the exam, show the correct options and explanations: "always", "after_pass"
+    # (after a failed attempt only whether each answer was right) or "never".
+    reveal_answers: str = "always"
     retake_cooldown_minutes: int = 0
     max_attempts_per_day: int = 3
     time_limit_minutes: int | None = None
     requires_modules: bool = True
+
+    def reveals_answers(self, passed: bool) -> bool:
+        return self.reveal_answers == "always" or (self.reveal_answers == "after_pass" and passed)
 
 
 @dataclass(frozen=True)

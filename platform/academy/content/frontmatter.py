@@ -37,7 +37,10 @@ COURSE_FIELDS: dict[str, Field] = {
     "exam_questions": Field("int", minimum=1),
     "validity_months": Field("int", minimum=1, maximum=120),
     "draft": Field("bool", required=False, default=False),
-    "show_correct_answers": Field("bool", required=False, default=True),
+    "reveal_answers": Field(
+        "text", required=False, default="always", choices=("always", "after_pass", "never")
+    ),
+    "show_correct_answers": Field("bool", required=False, default=None),  # older switch
     "retake_cooldown_minutes": Field("int", required=False, default=0, minimum=0),
     "max_attempts_per_day": Field("int", required=False, default=3, minimum=1),
     "time_limit_minutes": Field("int", required=False, default=None, minimum=1),

@@ -300,10 +300,24 @@ def _check_course(course_dir, settings, pool, problems) -> None:
     drawn = settings.values["exam_questions"]
     exam = course_dir / "exam.md"
     exam_broken = any(p.path == exam and p.severity == "error" for p in problems)
+    if "show_correct_answers" in settings.lines:
+        line = settings.lines["show_correct_answers"]
+        message = (
+            "'show_correct_answers' is replaced by 'reveal_answers: always | after_pass | never'"
+        )
+        problems.append(Problem(course_dir / "course.md", line, message, "warning"))
     if drawn and exam.exists() and not exam_broken and drawn > len(pool):
         line = settings.lines.get("exam_questions", 1)
         message = f"exam_questions is {drawn} but exam.md holds only {len(pool)} questions"
         problems.append(Problem(course_dir / "course.md", line, message))
+
+
+def _reveal_answers(settings) -> str:
+    """reveal_answers, or what the older show_correct_answers switch meant."""
+    older = settings.values["show_correct_answers"]
+    if older is None or "reveal_answers" in settings.lines:
+        return settings.values["reveal_answers"]
+    return "always" if older else "never"
 
 
 def _build_course(course_dir, slug, settings, intro_html, modules, pool, media) -> Course:
@@ -324,7 +338,7 @@ def _build_course(course_dir, slug, settings, intro_html, modules, pool, media) 
         exam=ExamSettings(
             pass_mark=v["pass_mark"],
             question_count=v["exam_questions"],
-            show_correct_answers=v["show_correct_answers"],
+            reveal_answers=_reveal_answers(settings),
             retake_cooldown_minutes=v["retake_cooldown_minutes"],
             max_attempts_per_day=v["max_attempts_per_day"],
             time_limit_minutes=v["time_limit_minutes"],

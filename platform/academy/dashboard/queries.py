@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
-from .. import clock
 from ..certificates import queries as certificates
 from ..certificates.models import Certificate, CertificateState
 from ..content import Course, Module
 from ..exams import queries as exams
 from ..learning import queries as learning
 from ..learning.queries import CourseProgress
-
-DUE_SOON = timedelta(days=30)
 
 
 class CourseState(StrEnum):
@@ -47,13 +44,12 @@ class CourseStatus:
         return CourseState.IN_PROGRESS if self.progress.started else CourseState.NOT_STARTED
 
     def due_soon(self, today: date | None = None) -> bool:
-        """Certified, but the certificate ends within DUE_SOON."""
-        today = today or clock.today()
-        return (
-            self.state(today) is CourseState.CERTIFIED
-            and self.certificate is not None
-            and self.certificate.valid_until - today <= DUE_SOON
-        )
+        """Certified, but the certificate may be renewed already (its last weeks)."""
+        return self.certificate is not None and self.certificate.renewable(today)
+
+    def retake_due(self, today: date | None = None) -> bool:
+        """The certificate is about to end or has ended: time to take the exam again."""
+        return self.due_soon(today) or self.state(today) is CourseState.EXPIRED
 
     @property
     def next_module(self) -> Module | None:

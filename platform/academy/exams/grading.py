@@ -130,6 +130,19 @@ def check_answers(
             raise InvalidAnswers(f"several options for single-choice question {question_id!r}")
 
 
+def modules_to_revise(results: Sequence[QuestionResult], course: Course) -> list:
+    """The modules whose questions were answered wrongly, in course order."""
+    missed = {r.question.module_slug for r in results if not r.correct}
+    return [m for m in course.modules if m.slug in missed]
+
+
+def unanswered(
+    questions: Sequence[DrawnQuestion], answers: Mapping[str, frozenset[str]]
+) -> list[int]:
+    """Positions (from 1, as the exam page numbers them) of questions with no choice."""
+    return [n for n, q in enumerate(questions, start=1) if not answers.get(q.id)]
+
+
 def grade(
     questions: Sequence[DrawnQuestion], answers: Mapping[str, frozenset[str]], pass_mark: int
 ) -> tuple[Grade, list[QuestionResult]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -73,3 +73,18 @@ class ExamResult(db.Model):
     graded_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
 
     attempt: Mapped[ExamAttempt] = relationship(back_populates="result")
+
+
+class ExamDraftAnswer(db.Model):
+    """An answer saved while the exam is open (each change, or the form before the
+    pre-submit summary), so that a reload, a second tab or a dropped connection loses
+    nothing. Grading reads these; they are kept with the attempt."""
+
+    __tablename__ = "exam_draft_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    options: Mapped[list] = mapped_column(JSON)  # chosen option ids; [] = none chosen
+    saved_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())

@@ -29,4 +29,8 @@ class ExamRefused(Refused):
             "Die gesendeten Antworten passen nicht zu diesem Prüfungsversuch. Es wurde nichts gespeichert; bitte beantworten Sie die Fragen auf der Prüfungsseite."
         ),
         ExamRefusal.SUBMITTED: _l("Dieser Versuch wurde bereits abgegeben. Hier ist Ihr Ergebnis."),
+        ExamRefusal.EMPTY: _l(
+            "Sie haben noch keine Frage beantwortet. Die Prüfung wurde nicht abgegeben und zählt nicht als Fehlversuch."
+        ),
+        ExamRefusal.TIMED_OUT: _l("Die Zeit für diesen Versuch ist abgelaufen."),
     }

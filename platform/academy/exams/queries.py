@@ -12,7 +12,7 @@ from ..content import Course
 from ..extensions import db
 from ..learning.queries import CourseProgress
 from . import rules
-from .models import ExamAttempt, ExamResult
+from .models import ExamAttempt, ExamDraftAnswer, ExamResult
 
 
 def own_attempt(user, attempt_id: int, course_slug: str) -> ExamAttempt | None:
@@ -100,3 +100,19 @@ def eligibility(user, course: Course, progress: CourseProgress) -> rules.Eligibi
     now = clock.utcnow()
     attempts = recent_attempts(user, course.slug, now)
     return rules.eligibility(course.exam, progress.all_done, attempts, now)
+
+
+def drafts(attempt: ExamAttempt) -> list[ExamDraftAnswer]:
+    return list(
+        db.session.scalars(select(ExamDraftAnswer).where(ExamDraftAnswer.attempt_id == attempt.id))
+    )
+
+
+def draft_answers(attempt: ExamAttempt) -> dict[str, frozenset[str]]:
+    """The answers saved so far: question id -> chosen option ids."""
+    rows = db.session.execute(
+        select(ExamDraftAnswer.question_id, ExamDraftAnswer.options).where(
+            ExamDraftAnswer.attempt_id == attempt.id
+        )
+    )
+    return {question_id: frozenset(options) for question_id, options in rows}

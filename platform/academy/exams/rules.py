@@ -23,6 +23,8 @@ class ExamRefusal(StrEnum):
     DAILY_LIMIT = "daily_limit"  # too many attempts within 24 hours
     TAMPERED = "tampered"  # answers that do not fit the attempt
     SUBMITTED = "submitted"  # the attempt was handed in already
+    EMPTY = "empty"  # nothing answered: not handed in, not counted
+    TIMED_OUT = "timed_out"  # an answer saved after the time ran out
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -20,8 +21,8 @@ from ..extensions import db
 from ..learning.queries import CourseProgress
 from ..signals import exam_passed
 from . import queries
-from .grading import Grade, InvalidAnswers, check_answers, draw, grade
-from .models import ExamAttempt, ExamResult
+from .grading import Grade, InvalidAnswers, check_answers, draw, grade, unanswered
+from .models import ExamAttempt, ExamDraftAnswer, ExamResult
 from .outcomes import ExamRefused
 from .rules import ExamRefusal
 
@@ -75,25 +76,65 @@ def close_timed_out(attempt: ExamAttempt) -> ExamResult | None:
     return result
 
 
-def submit_attempt(
-    user, attempt: ExamAttempt, answers: Mapping[str, frozenset[str]], course: Course | None
-) -> ExamResult:
-    """Grade once; after the deadline the result is a late one (not graded). Tampered
-    answers or a second submit are refused and change nothing."""
-    questions = attempt.drawn_questions()
-    try:
-        check_answers(questions, answers)
-    except InvalidAnswers as error:
-        current_app.logger.warning("rejected answers for attempt %s: %s", attempt.id, error)
-        raise ExamRefused(ExamRefusal.TAMPERED) from None
+def save_answers(attempt: ExamAttempt, answers: Mapping[str, frozenset[str]]) -> None:
+    """Keep answers while the exam is open (each change, from the page's script).
+    Not audited: drafts are working state, handed in (and audited) with the attempt."""
+    _check(attempt, answers)
+    if attempt.submitted_at is not None:
+        raise ExamRefused(ExamRefusal.SUBMITTED)
+    if attempt.timed_out():
+        raise ExamRefused(ExamRefusal.TIMED_OUT)
+    _store_drafts(attempt, answers)
+
+
+@dataclass(frozen=True)
+class HandIn:
+    result: ExamResult | None  # None: questions are unanswered and not yet confirmed
+    unanswered: list[int]  # their positions on the exam page
+
+
+def hand_in(
+    user,
+    attempt: ExamAttempt,
+    posted: Mapping[str, frozenset[str]],
+    course: Course | None,
+    confirmed: bool,
+) -> HandIn:
+    """Hand the attempt in: the answers saved so far, updated by the posted form. With
+    unanswered questions and no confirmation yet, the answers are kept and the learner
+    asked; with nothing answered at all, it is refused and does not count."""
+    _check(attempt, posted)
+    if attempt.submitted_at is not None:
+        raise ExamRefused(ExamRefusal.SUBMITTED)
     if attempt.timed_out():
         late = close_timed_out(attempt)
         if late is None:
             raise ExamRefused(ExamRefusal.SUBMITTED)
-        return late
+        return HandIn(late, [])
+    questions = attempt.drawn_questions()
+    answers = {**queries.draft_answers(attempt), **posted}
+    missing = unanswered(questions, answers)
+    if len(missing) == len(questions):
+        raise ExamRefused(ExamRefusal.EMPTY)
+    if missing and not confirmed:
+        _store_drafts(attempt, posted)
+        return HandIn(None, missing)
+    return HandIn(_grade(user, attempt, answers, course), missing)
+
+
+def _check(attempt: ExamAttempt, answers: Mapping[str, frozenset[str]]) -> None:
+    try:
+        check_answers(attempt.drawn_questions(), answers)
+    except InvalidAnswers as error:
+        current_app.logger.warning("rejected answers for attempt %s: %s", attempt.id, error)
+        raise ExamRefused(ExamRefusal.TAMPERED) from None
+
+
+def _grade(user, attempt: ExamAttempt, answers, course: Course | None) -> ExamResult:
+    """Grade once: of two simultaneous hand-ins, the database lets one through."""
     if not _claim(attempt):
         raise ExamRefused(ExamRefusal.SUBMITTED)
-    score, _ = grade(questions, answers, attempt.pass_mark)
+    score, _ = grade(attempt.drawn_questions(), answers, attempt.pass_mark)
     result = _record(attempt, answers, score, late=False)
     audit.record(
         "exam.submitted", user, attempt, person=user, percent=score.percent, passed=score.passed
@@ -103,6 +144,26 @@ def submit_attempt(
             current_app._get_current_object(), user=user, attempt=attempt, course=course
         )
     return result
+
+
+def _store_drafts(attempt: ExamAttempt, answers: Mapping[str, frozenset[str]]) -> None:
+    saved = {draft.question_id: draft for draft in queries.drafts(attempt)}
+    for question_id, chosen in answers.items():
+        draft = saved.get(question_id)
+        if draft is None:
+            draft = _new_draft(attempt, question_id)
+        draft.options, draft.saved_at = sorted(chosen), clock.utcnow()
+    db.session.flush()
+
+
+def _new_draft(attempt: ExamAttempt, question_id: str) -> ExamDraftAnswer:
+    draft = ExamDraftAnswer(attempt_id=attempt.id, question_id=question_id, options=[])
+    try:
+        with db.session.begin_nested():
+            db.session.add(draft)
+    except IntegrityError:  # the learner's other tab saved this question at the same moment
+        return next(d for d in queries.drafts(attempt) if d.question_id == question_id)
+    return draft
 
 
 def _claim(attempt: ExamAttempt) -> bool:

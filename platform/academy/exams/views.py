@@ -1,17 +1,19 @@
-"""The final exam: overview and start, taking it, the result."""
+"""The final exam: overview and start, taking it (answers kept as the learner goes),
+handing it in, the result."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import signals
 from ..accounts import access
 from ..extensions import db
 from ..learning import queries as learning
 from ..web import found
 from . import queries, services
 from .forms import submitted_answers
-from .grading import grade
+from .grading import grade, modules_to_revise, unanswered
 from .outcomes import TIMED_OUT, ExamRefused
 from .rules import ExamRefusal
 
@@ -23,14 +25,29 @@ bp = Blueprint("exams", __name__)
 def overview(slug: str):
     course = found(learning.visible_course(slug, current_user))
     progress = learning.course_progress(current_user, course)
+    history = queries.history(current_user, course.slug)
     return render_template(
         "exams/overview.html",
         course=course,
         progress=progress,
         eligibility=queries.eligibility(current_user, course, progress),
         open_attempt=queries.open_attempt(current_user, course.slug),
-        history=queries.history(current_user, course.slug),
+        history=history,
+        revise=_revise_after(history, course),
     )
+
+
+def _revise_after(history, course) -> list:
+    """After a failed attempt: the modules its wrong answers belong to."""
+    latest = next((a for a in history if a.result is not None), None)
+    if latest is None or latest.result.passed or latest.result.late:
+        return []
+    return modules_to_revise(_details(latest), course)
+
+
+def _details(attempt):
+    answers = {qid: frozenset(ids) for qid, ids in attempt.result.answers.items()}
+    return grade(attempt.drawn_questions(), answers, attempt.pass_mark)[1]
 
 
 @bp.post("/courses/<slug>/exam/start")
@@ -56,36 +73,72 @@ def take(slug: str, attempt_id: int):
     if attempt.timed_out():
         flash(str(TIMED_OUT), "error")
         return redirect(url_for("exams.overview", slug=slug))
-    return _exam_page(attempt)
+    return _exam_page(attempt, queries.draft_answers(attempt))
 
 
-def _exam_page(attempt, status: int = 200):
+def _exam_page(attempt, answers, status: int = 200):
+    questions = attempt.drawn_questions()
     return render_template(
         "exams/take.html",
         attempt=attempt,
         course=learning.course_including_drafts(attempt.course_slug),
-        questions=attempt.drawn_questions(),
+        questions=questions,
+        answers=answers,
+        answered=len(questions) - len(unanswered(questions, answers)),
     ), status
+
+
+@bp.post("/courses/<slug>/exam/<int:attempt_id>/answers")
+@access.signed_in
+def save(slug: str, attempt_id: int):
+    """The page's script saves each change here; answers: JSON with the count saved."""
+    attempt = found(queries.own_attempt(current_user, attempt_id, slug))
+    question = request.form.get("question", "")
+    answers = {question: submitted_answers(request.form).get(question, frozenset())}
+    try:
+        services.save_answers(attempt, answers)
+    except ExamRefused as refusal:
+        status = 400 if refusal.reason is ExamRefusal.TAMPERED else 409
+        return {"saved": False, "reason": refusal.reason, "message": refusal.message}, status
+    db.session.commit()
+    questions = attempt.drawn_questions()
+    missing = unanswered(questions, queries.draft_answers(attempt))
+    return {"saved": True, "answered": len(questions) - len(missing), "total": len(questions)}
 
 
 @bp.post("/courses/<slug>/exam/<int:attempt_id>")
 @access.signed_in
 def submit(slug: str, attempt_id: int):
     attempt = found(queries.own_attempt(current_user, attempt_id, slug))
+    posted = submitted_answers(request.form)
+    confirmed = request.form.get("confirm") == "1"
     course = learning.course_including_drafts(slug)
     try:
-        result = services.submit_attempt(
-            current_user, attempt, submitted_answers(request.form), course
-        )
+        handed_in = services.hand_in(current_user, attempt, posted, course, confirmed)
     except ExamRefused as refusal:
-        flash(refusal.message, "error" if refusal.reason is ExamRefusal.TAMPERED else "warning")
-        if refusal.reason is ExamRefusal.TAMPERED:
-            return _exam_page(attempt, 400)
-        return redirect(url_for("exams.result", slug=slug, attempt_id=attempt.id))
+        return _refused(refusal, attempt, posted)
     db.session.commit()
-    if result.late:
+    if handed_in.result is None:
+        return render_template(
+            "exams/confirm.html",
+            attempt=attempt,
+            course=course,
+            unanswered=handed_in.unanswered,
+            total=len(attempt.questions),
+        )
+    if handed_in.result.late:
         flash(str(TIMED_OUT), "error")
     return redirect(url_for("exams.result", slug=slug, attempt_id=attempt.id))
+
+
+def _refused(refusal: ExamRefused, attempt, posted):
+    if refusal.reason is ExamRefusal.SUBMITTED:
+        flash(refusal.message, "warning")
+        return redirect(url_for("exams.result", slug=attempt.course_slug, attempt_id=attempt.id))
+    flash(refusal.message, "error")
+    if refusal.reason is ExamRefusal.TAMPERED:
+        return _exam_page(attempt, queries.draft_answers(attempt), 400)
+    return _exam_page(attempt, {**queries.draft_answers(attempt), **posted}, 400)
 
 
 @bp.get("/courses/<slug>/exam/<int:attempt_id>/result")
@@ -95,13 +148,33 @@ def result(slug: str, attempt_id: int):
     if attempt.result is None:
         return redirect(url_for("exams.take", slug=slug, attempt_id=attempt.id))
     course = learning.course_including_drafts(slug)
-    answers = {qid: frozenset(ids) for qid, ids in attempt.result.answers.items()}
-    _, details = grade(attempt.drawn_questions(), answers, attempt.pass_mark)
+    details = list(enumerate(_details(attempt), start=1))
+    passed = attempt.result.passed
+    only_wrong = request.args.get("show") == "wrong"
     return render_template(
         "exams/result.html",
         attempt=attempt,
         result=attempt.result,
         course=course,
-        details=details,
-        show_correct=course.exam.show_correct_answers if course else True,
+        details=[(n, d) for n, d in details if not (only_wrong and d.correct)],
+        wrong_count=sum(not d.correct for _, d in details),
+        only_wrong=only_wrong,
+        reveal=course.exam.reveals_answers(passed) if course else False,
+        revise=[]
+        if passed or course is None
+        else modules_to_revise([d for _, d in details], course),
+        eligibility=None if passed or course is None else _next_attempt(course),
+        certificate=_certificate_of(attempt) if passed else None,
     )
+
+
+def _next_attempt(course):
+    progress = learning.course_progress(current_user, course)
+    return queries.eligibility(current_user, course, progress)
+
+
+def _certificate_of(attempt):
+    answers = signals.certificate_of_attempt.send(
+        current_app._get_current_object(), attempt=attempt
+    )
+    return next((certificate for _, certificate in answers if certificate is not None), None)

@@ -74,9 +74,12 @@ class CourseProgress:
     def percent(self) -> int:
         return round(100 * self.done_count / len(self.course.modules)) if self.course.modules else 0
 
+    def unfinished_modules(self) -> list[Module]:
+        return [m for m in self.course.modules if self.state(m) is not ModuleState.DONE]
+
     def next_module(self) -> Module | None:
         """Where to continue: the first module not done, else None."""
-        return next((m for m in self.course.modules if self.state(m) is not ModuleState.DONE), None)
+        return next(iter(self.unfinished_modules()), None)
 
 
 def course_progress(user, course: Course) -> CourseProgress:
