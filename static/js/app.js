@@ -90,6 +90,7 @@ if (exam) {
   const token = exam.querySelector('input[name="csrf_token"]').value;
   const questions = Array.from(exam.querySelectorAll("[data-question]"));
   const unsaved = new Set();  // questions whose last change has not reached the server
+  const pending = new Set();  // … and of those, the ones still to be sent
 
   const showCount = () => {
     const answered = questions.filter((q) => q.querySelector("input:checked")).length;
@@ -102,7 +103,15 @@ if (exam) {
     saveState.classList.toggle("failed", state === "failed");
   };
 
-  const save = async (question) => {
+  // One save at a time, each sending the question's state at that moment: quick changes
+  // (arrow keys through a radio group) can never arrive out of order.
+  let sending = false;
+  const sendNext = async () => {
+    if (sending) return;
+    const question = [...pending][0];
+    if (!question) return;
+    sending = true;
+    pending.delete(question);
     const body = new FormData();
     body.append("csrf_token", token);
     body.append("question", question.dataset.question);
@@ -111,19 +120,22 @@ if (exam) {
     try {
       const response = await fetch(exam.dataset.autosave, { method: "POST", body, credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
-      unsaved.delete(question);
-      showSaveState(unsaved.size ? "failed" : "saved");
+      if (!pending.has(question)) unsaved.delete(question);
+      showSaveState(unsaved.size ? "saving" : "saved");
     } catch (error) {
       showSaveState("failed");  // kept in the form: it goes with the hand-in
     }
+    sending = false;
+    sendNext();
   };
 
   exam.addEventListener("change", (event) => {
     const question = event.target.closest("[data-question]");
     if (!question) return;
     unsaved.add(question);
+    pending.add(question);
     showCount();
-    save(question);
+    sendNext();
   });
 
   // Handing in sends only what the server may not have yet: another tab's newer answers,

@@ -55,6 +55,20 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script: AXE_JS, else where .ci/run installs it from the npm registry."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    default = cache / "academy-axe" / "node_modules" / "axe-core" / "axe.min.js"
+    path = Path(os.environ.get("AXE_JS", default))
+    if not path.is_file():
+        reason = f"axe-core not found at {path}: run .ci/run once, or npm install axe-core and set AXE_JS"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
 def browser():
     _require_chromium()
     from playwright.sync_api import sync_playwright

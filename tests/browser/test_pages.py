@@ -66,6 +66,9 @@ def test_self_check_gives_feedback_and_opens_the_solution(app, page, create_user
     expect(solution).to_have_js_property("open", True)
     expect(solution.locator("ul li").first).to_be_visible()  # the right answer is shown
     expect(quiz.locator(".option.is-wrong")).to_have_count(1)
+    # Not by colour alone: each option says in words what it was.
+    expect(quiz.locator(".option.is-wrong .option-verdict")).to_have_text("✗ falsch")
+    expect(quiz.locator(".option.is-right .option-verdict").first).to_have_text("✓ richtig")
 
     if kind == "checkbox" and right.count() > 1:  # only part of the right answers: wrong
         _choose(quiz, right.first)

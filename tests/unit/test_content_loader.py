@@ -306,3 +306,35 @@ def test_bundled_courses_load_without_problems():
     courses, problems = load_courses(COURSES)
     assert [str(p) for p in problems] == []
     assert set(courses) == {"ki-am-arbeitsplatz", "ai-at-work"}
+
+
+@pytest.mark.parametrize(
+    ("line", "reveal", "warned"),
+    [
+        ("", "always", False),
+        ("reveal_answers: after_pass\n", "after_pass", False),
+        ("reveal_answers: never\n", "never", False),
+        ("show_correct_answers: false\n", "never", True),  # the older switch still works
+        ("show_correct_answers: true\n", "always", True),
+    ],
+)
+def test_reveal_answers(tmp_path, line, reveal, warned):
+    course_md = COURSE_MD.replace("validity_months: 12\n", f"validity_months: 12\n{line}")
+    course, problems = load_course(write_course(tmp_path, course_md=course_md))
+    assert course is not None and course.exam.reveal_answers == reveal
+    assert (
+        any("reveal_answers" in p.message and p.severity == "warning" for p in problems) is warned
+    )
+    assert course.exam.reveals_answers(passed=True) is (reveal != "never")
+    assert course.exam.reveals_answers(passed=False) is (reveal == "always")
+
+
+def test_reveal_answers_must_be_a_known_choice(tmp_path):
+    course_md = COURSE_MD.replace(
+        "validity_months: 12\n", "validity_months: 12\nreveal_answers: sometimes\n"
+    )
+    course, problems = load_course(write_course(tmp_path, course_md=course_md))
+    assert course is None
+    assert "'reveal_answers' must be one of: always, after_pass, never" in [
+        p.message for p in problems
+    ]

@@ -32,9 +32,10 @@ SIGNED_IN_ROLES = ROLES[1:]
 EXCEPTIONS: dict[str, dict[str, int]] = {
     "accounts.login": dict.fromkeys(SIGNED_IN_ROLES, 302),  # signed in already: on to the start
     "exams.take": {"learner": 302},  # a handed-in attempt: on to its result
+    "exams.summary": {"learner": 302},  # likewise
 }
 # The learner's own records: to anyone else they do not exist.
-OWNED_BY_LEARNER = {"exams.take", "exams.result", "certificates.pdf"}
+OWNED_BY_LEARNER = {"exams.take", "exams.summary", "exams.result", "certificates.pdf"}
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from academy import clock
 from academy.certificates.models import Certificate
@@ -191,3 +191,29 @@ def test_learning_exam_and_certificate_steps_are_audited(certified, app, signed_
     assert actions.count(("module.completed", user_id)) == 9
     assert ("certificate.issued", None) in actions  # issued by the platform, not a person
     assert actions[-1] == ("certificate.revoked", admin_id)
+
+
+def test_renewal_in_the_last_30_days_continues_without_a_gap(certified, app, monkeypatch):
+    client, user_id = certified
+    (first,) = certificates(app, user_id)
+    in_last_month = datetime.combine(first.valid_until, datetime.min.time()) - timedelta(days=20)
+    monkeypatch.setattr(clock, "utcnow", lambda: in_last_month)
+    home = client.get("/").get_data(as_text=True)
+    assert "Ihr Zertifikat läuft bald ab" in home and "Prüfung erneut ablegen" in home
+    overview = client.get(f"/courses/{COURSE}/").get_data(as_text=True)
+    assert "Prüfung erneut ablegen" in overview
+    pass_exam(client, app)
+    _, renewed = certificates(app, user_id)
+    assert renewed.sequence == 2
+    assert renewed.valid_until == first.valid_until.replace(year=first.valid_until.year + 1)
+    assert "Ihr Zertifikat läuft bald ab" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_pass_result_offers_the_certificate(certified, app):
+    client, user_id = certified
+    (certificate,) = certificates(app, user_id)
+    page = client.get(f"/courses/{COURSE}/exam/{certificate.attempt_id}/result").get_data(
+        as_text=True
+    )
+    assert f"Ihr Zertifikat {certificate.number} ist ausgestellt" in page
+    assert f'href="/certificates/{certificate.id}.pdf"' in page

@@ -7,9 +7,16 @@ from datetime import timedelta
 import pytest
 
 from academy import clock
-from academy.exams.models import ExamAttempt, ExamResult
+from academy.exams.models import ExamAttempt, ExamDraftAnswer, ExamResult
 from academy.extensions import db
-from tests.fixtures.journey import COURSE, answers_for, course, start_exam, submit_exam
+from tests.fixtures.journey import (
+    COURSE,
+    answers_for,
+    course,
+    finish_modules,
+    start_exam,
+    submit_exam,
+)
 from tests.fixtures.web import csrf_token, post
 
 
@@ -232,3 +239,152 @@ def test_time_limit_is_enforced_on_the_server(learner, app, monkeypatch, replace
         result = db.session.query(ExamResult).one()
         assert result.late and not result.passed and result.answers == {}
     assert "Zeit abgelaufen" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+# --- answers kept as the learner goes, the summary before handing in ------------------
+
+
+def save(client, attempt_id: int, question_id: str, *options: str):
+    return post(
+        client,
+        f"/courses/{COURSE}/exam/{attempt_id}/answers",
+        {"question": question_id, f"q-{question_id}": list(options)},
+    )
+
+
+def drawn(app, attempt_id: int) -> list[dict]:
+    with app.app_context():
+        return db.session.get(ExamAttempt, attempt_id).questions
+
+
+def test_each_answer_is_saved_and_shown_again_in_every_tab(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    first, second = drawn(app, attempt_id)[:2]
+    option = first["options"][0]["id"]
+    response = save(client, attempt_id, first["id"], option)
+    assert response.status_code == 200
+    assert response.get_json() == {"saved": True, "answered": 1, "total": 20}
+    save(client, attempt_id, second["id"], second["options"][1]["id"])
+    save(client, attempt_id, second["id"])  # changed her mind: nothing chosen
+    other_tab = app.test_client()
+    other_tab.set_cookie("session", client.get_cookie("session").value)
+    page = other_tab.get(f"/courses/{COURSE}/exam/{attempt_id}").get_data(as_text=True)
+    assert f'value="{option}" checked' in page
+    assert page.count(" checked") == 1
+    assert "1 von 20 beantwortet" in page
+
+
+def test_saving_refuses_foreign_options_and_handed_in_attempts(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    question = drawn(app, attempt_id)[0]
+    refused = save(client, attempt_id, question["id"], "not-an-option")
+    assert refused.status_code == 400 and refused.get_json()["reason"] == "tampered"
+    assert save(client, attempt_id, "not-drawn", "x").status_code == 400
+    submit_exam(client, app, attempt_id)
+    late = save(client, attempt_id, question["id"], question["options"][0]["id"])
+    assert late.status_code == 409 and late.get_json()["reason"] == "submitted"
+    with app.app_context():
+        assert db.session.query(ExamDraftAnswer).filter_by(question_id="not-drawn").count() == 0
+
+
+def test_unanswered_questions_are_listed_before_handing_in(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    answers = answers_for(app, attempt_id)
+    partial = dict(list(answers.items())[:17])
+    handed_in = post(client, f"/courses/{COURSE}/exam/{attempt_id}", partial)
+    assert handed_in.headers["Location"] == f"/courses/{COURSE}/exam/{attempt_id}/summary"
+    summary = client.get(handed_in.headers["Location"])
+    page = summary.get_data(as_text=True)
+    assert summary.status_code == 200 and "Prüfung abgeben?" in page
+    assert "17 von 20 Fragen sind beantwortet" in page
+    for number in (18, 19, 20):
+        assert f"/courses/{COURSE}/exam/{attempt_id}#question-{number}" in page
+    assert count(app, ExamResult) == 0
+    # The answers given so far are kept: the confirmation alone hands them in.
+    confirmed = post(client, f"/courses/{COURSE}/exam/{attempt_id}", {"confirm": "1"})
+    assert confirmed.status_code == 302
+    with app.app_context():
+        result = db.session.query(ExamResult).one()
+        assert (result.correct_count, result.total, result.passed) == (17, 20, True)
+
+
+def test_the_hand_in_combines_saved_and_posted_answers(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    questions, answers = drawn(app, attempt_id), answers_for(app, attempt_id)
+    first = questions[0]
+    wrong = next(o["id"] for o in first["options"] if not o["correct"])
+    save(client, attempt_id, first["id"], wrong)  # saved earlier, then corrected on the page
+    for question in questions[1:5]:  # saved in another tab, not on this page
+        save(client, attempt_id, question["id"], *answers[f"q-{question['id']}"])
+    on_this_page = {
+        k: v for k, v in answers.items() if k not in {f"q-{q['id']}" for q in questions[1:5]}
+    }
+    assert post(client, f"/courses/{COURSE}/exam/{attempt_id}", on_this_page).status_code == 302
+    with app.app_context():
+        assert db.session.query(ExamResult).one().correct_count == 20
+
+
+def test_an_empty_hand_in_is_refused_and_does_not_count(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    response = post(client, f"/courses/{COURSE}/exam/{attempt_id}", {"confirm": "1"})
+    assert response.status_code == 400
+    assert "noch keine Frage beantwortet" in response.get_data(as_text=True)
+    assert count(app, ExamResult) == 0
+    with app.app_context():
+        assert db.session.get(ExamAttempt, attempt_id).submitted_at is None
+    assert start_exam(client) == attempt_id  # no cooldown: the same attempt goes on
+
+
+# --- after the result --------------------------------------------------------------------
+
+
+def test_a_failed_result_names_the_modules_to_revise_and_the_next_attempt(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    submit_exam(client, app, attempt_id, correct=14)
+    page = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
+    wrong_modules = {q["module"] for q in drawn(app, attempt_id)[14:]}
+    revise = page.split('class="revise"')[1].split("</ul>")[0]
+    for slug in wrong_modules:
+        assert f'href="/courses/{COURSE}/{slug}"' in revise
+    assert "Der nächste Versuch ist möglich ab" in page
+    only_wrong = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result?show=wrong")
+    html = only_wrong.get_data(as_text=True)
+    assert html.count("is-incorrect") == 6 and "is-correct" not in html
+    assert "Frage 15" in html and "Frage 1<" not in html  # numbers stay those of the exam
+    # The course page says the same as the exam page: not "the exam is open".
+    overview = client.get(f"/courses/{COURSE}/").get_data(as_text=True)
+    assert "Der nächste Prüfungsversuch ist möglich ab" in overview
+    assert "die Abschlussprüfung ist offen" not in overview
+
+
+@pytest.mark.parametrize(
+    ("reveal", "failed_shows", "passed_shows"),
+    [("always", True, True), ("after_pass", False, True), ("never", False, False)],
+)
+def test_the_course_decides_whether_correct_answers_are_revealed(
+    signed_in, app, replace_course, reveal, failed_shows, passed_shows
+):
+    replace_course(exam={"reveal_answers": reveal, "retake_cooldown_minutes": 0})
+    client, _ = signed_in()
+    finish_modules(client, app)
+    failed = start_exam(client)
+    submit_exam(client, app, failed, correct=10)
+    passed = start_exam(client)
+    submit_exam(client, app, passed)
+    for attempt_id, shows in ((failed, failed_shows), (passed, passed_shows)):
+        page = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
+        assert ('class="tag tag-correct"' in page) is shows, (reveal, attempt_id)
+
+
+def test_the_course_page_offers_to_continue_an_open_attempt(learner, app):
+    client, _ = learner
+    attempt_id = start_exam(client)
+    page = client.get(f"/courses/{COURSE}/").get_data(as_text=True)
+    assert "Prüfung fortsetzen" in page
+    assert f'href="/courses/{COURSE}/exam/{attempt_id}"' in page

@@ -239,3 +239,61 @@ def test_register_link_keeps_the_page_asked_for(client):
         },
     )
     assert response.headers["Location"] == target
+
+
+def test_visitors_get_a_start_page_that_explains_and_offers_an_account(client, make_app):
+    page = client.get("/").get_data(as_text=True)
+    assert "Art. 4" in page and "ca. 75 Minuten" in page
+    assert 'href="/register"' in page and 'href="/login"' in page
+    assert "/courses/ki-am-arbeitsplatz/" not in page  # the catalog is for members here
+    closed = make_app(REGISTRATION="closed").test_client().get("/").get_data(as_text=True)
+    assert 'href="/register"' not in closed and "per Einladung" in closed
+
+
+def test_catalog_cards_are_one_link_with_a_button_saying_what_comes_next(signed_in):
+    client, _ = signed_in()
+    post(client, f"/courses/{COURSE}/daten-als-rohstoff/done")
+    page = client.get("/").get_data(as_text=True)
+    cards = re.findall(r'<li class="card course-card">.*?</li>', page, re.S)
+    assert len(cards) == 2
+    german = next(c for c in cards if "KI am Arbeitsplatz" in c)
+    assert "In Ihrer Sprache" in german and "Weitermachen" in german
+    assert all(c.count("<a ") == 1 and "card-link" in c for c in cards)
+
+
+def test_form_errors_are_summarised_and_tied_to_their_fields(client):
+    response = post(client, "/register", {"name": "", "email": "kaputt", "password": "kurz"})
+    page = response.get_data(as_text=True)
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#name"' in summary and 'href="#email"' in summary
+    assert re.search(r'id="email"[^>]*aria-describedby="email-error"', page) or re.search(
+        r'aria-describedby="email-error"[^>]*id="email"', page
+    )
+    assert 'id="email-error"' in page
+
+
+def test_lesson_tables_scroll_in_a_focusable_region(signed_in):
+    client, _ = signed_in()
+    page = client.get(f"/courses/{COURSE}/eu-ai-act").get_data(as_text=True)
+    tables = page.count("<table")
+    assert tables >= 1
+    assert page.count('<div class="table-scroll" tabindex="0" role="group"') == tables
+
+
+def test_self_check_options_are_not_in_the_order_they_were_written(app):
+    from academy.learning.fragments import shuffled_options
+    from academy.learning.queries import catalog
+
+    with app.app_context():
+        questions = [q for c in catalog().all() for m in c.modules for q in m.self_check_questions]
+    moved = [q for q in questions if shuffled_options(q) != list(q.options)]
+    assert len(moved) > len(questions) / 2
+    assert all(shuffled_options(q) == shuffled_options(q) for q in questions)  # stable: cacheable
+    first_is_right = sum(shuffled_options(q)[0].correct for q in questions if not q.multiple)
+    assert 0 < first_is_right < len([q for q in questions if not q.multiple])
+
+
+def test_the_account_page_preselects_the_language_in_use(signed_in):
+    client, _ = signed_in()
+    page = client.get("/account").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="de"|<input[^>]*value="de"[^>]*checked', page)

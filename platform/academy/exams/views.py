@@ -118,14 +118,8 @@ def submit(slug: str, attempt_id: int):
     except ExamRefused as refusal:
         return _refused(refusal, attempt, posted)
     db.session.commit()
-    if handed_in.result is None:
-        return render_template(
-            "exams/confirm.html",
-            attempt=attempt,
-            course=course,
-            unanswered=handed_in.unanswered,
-            total=len(attempt.questions),
-        )
+    if handed_in.result is None:  # the answers are saved; the summary asks to confirm
+        return redirect(url_for("exams.summary", slug=slug, attempt_id=attempt.id))
     if handed_in.result.late:
         flash(str(TIMED_OUT), "error")
     return redirect(url_for("exams.result", slug=slug, attempt_id=attempt.id))
@@ -139,6 +133,22 @@ def _refused(refusal: ExamRefused, attempt, posted):
     if refusal.reason is ExamRefusal.TAMPERED:
         return _exam_page(attempt, queries.draft_answers(attempt), 400)
     return _exam_page(attempt, {**queries.draft_answers(attempt), **posted}, 400)
+
+
+@bp.get("/courses/<slug>/exam/<int:attempt_id>/summary")
+@access.signed_in
+def summary(slug: str, attempt_id: int):
+    """Before handing in: which questions are still open, with links back to them."""
+    attempt = found(queries.own_attempt(current_user, attempt_id, slug))
+    if attempt.submitted_at is not None or attempt.timed_out():
+        return redirect(url_for("exams.take", slug=slug, attempt_id=attempt.id))
+    return render_template(
+        "exams/confirm.html",
+        attempt=attempt,
+        course=learning.course_including_drafts(slug),
+        unanswered=unanswered(attempt.drawn_questions(), queries.draft_answers(attempt)),
+        total=len(attempt.questions),
+    )
 
 
 @bp.get("/courses/<slug>/exam/<int:attempt_id>/result")
