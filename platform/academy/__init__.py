@@ -50,6 +50,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     _init_extensions(app)
     app.extensions["catalog"] = Catalog(
         settings.courses_dir,
+        additions=settings.course_additions_dir,
         url_base=app.config["APPLICATION_ROOT"].rstrip("/") + "/courses/",
         auto_reload=settings.env == "development",
     )

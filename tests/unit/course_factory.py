@@ -124,3 +124,39 @@ def _filename(key: str) -> str:
         "module_2": "02-zweites.md",
     }
     return known.get(key, key)
+
+
+ADDED_MODULE = """\
+---
+title: Unsere Regeln
+objectives:
+  - die freigegebenen Tools kennen
+---
+
+Freigegeben ist nur das Firmen-Tool. Mehr dazu in [Modul 1](01-erstes.md).
+"""
+
+ADDED_EXAM = """\
+## Welches Tool ist freigegeben?
+<!-- id: q-firma-tool -->
+<!-- module: unsere-regeln -->
+
+- [x] Das Firmen-Tool
+- [ ] Ein privates Konto
+
+> Siehe die KI-Richtlinie.
+"""
+
+
+def write_additions(root: Path, slug: str = "testkurs", **files: str | None) -> Path:
+    """A company's additions to one course: a module and a question unless replaced."""
+    folder = root / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    contents = {"03-unsere-regeln.md": ADDED_MODULE, "exam.md": ADDED_EXAM}
+    contents.update({_filename(key): value for key, value in files.items()})
+    for filename, content in contents.items():
+        if content is None:
+            (folder / filename).unlink(missing_ok=True)
+        else:
+            (folder / filename).write_text(content, encoding="utf-8")
+    return root

@@ -36,7 +36,8 @@ def test_modules_objectives_and_learning_time(course):
     assert len(course.modules) == 9
     for module in course.modules:
         assert len(module.objectives) >= 3, module.slug
-    assert 60 <= course.minutes + 15 <= 90  # reading and self-checks plus about 15 minutes of exam
+        # computed from the text (no hand-written minutes): short modules, honestly timed
+        assert 8 <= module.minutes <= 16, (module.slug, module.minutes)
 
 
 def test_each_module_has_summary_box_and_self_checks(course):

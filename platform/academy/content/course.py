@@ -63,6 +63,10 @@ class Question(ChoiceQuestion):
     options: tuple[Option, ...]
     explanation_html: str
     module_slug: str | None = None  # exam questions: the module they test
+    group: str | None = None  # near-duplicates share a group; a draw takes one of them
+    objectives: tuple[int, ...] = ()  # numbers of the module's learning objectives it tests
+    objectives_line: int = 0  # where the objectives were given, for problems about them
+    path: Path | None = None  # the file it stands in: exam.md of the course or of an addition
 
 
 @dataclass(frozen=True)
