@@ -125,3 +125,16 @@ def test_catalog_reloads_when_an_addition_changes(tmp_path, monkeypatch):
     write_additions(additions, **{"03-unsere-regeln.md": ADDED_MODULE.replace("Unsere", "Neue")})
     monkeypatch.setattr(catalog, "_checked_at", 0.0)
     assert catalog.get("testkurs").module("unsere-regeln").title == "Neue Regeln"
+
+
+@pytest.mark.parametrize("slug", ["ki-am-arbeitsplatz", "ai-at-work"])
+def test_shipped_template_joins_the_bundled_course_without_problems(slug):
+    from tests.conftest import COURSES
+
+    template = COURSES / "_additions-template" / slug
+    plain, _ = load_course(COURSES / slug)
+    course, problems = load_course(COURSES / slug, additions=template)
+    assert [str(p) for p in problems] == []
+    assert len(course.modules) == len(plain.modules) + 1
+    assert len(course.questions) == len(plain.questions) + 3
+    assert course.modules[-1].number == 11

@@ -131,6 +131,22 @@ def test_length_signal_counts_questions_whose_longest_option_is_correct(tmp_path
     assert not signal.systematic
 
 
+def test_correct_options_systematically_longest_is_a_warning_with_lines(tmp_path):
+    exam = "".join(
+        question(n, right=f"Die ausführlich begründete richtige Antwort {n}", wrong=("Nein", "Ja"))
+        for n in range(1, 9)
+    )
+    course, problems = course_with(tmp_path, exam)
+    signal = length_signal(course.questions)
+    assert signal.longest_correct == 8 and signal.p_value == pytest.approx((1 / 3) ** 8)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "exam.md:1: warning: the correct option is the longest in 8 of 8 questions "
+        "(options of random length: about 3)"
+    )
+    assert "e.g. exam.md:1, exam.md:11, exam.md:21" in problems[0]
+
+
 def test_a_balanced_pool_gives_no_length_warning(tmp_path):
     exam = "".join(
         question(

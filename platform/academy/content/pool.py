@@ -107,6 +107,7 @@ def check_pool(
     return [
         *_lonely_groups(pool),
         *_repeated_groups(pool, drawn, drawn_at),
+        *_length_problems(pool, label),
         *_objective_problems(pool, modules),
     ]
 
