@@ -89,30 +89,40 @@ def draw(course: Course, rng: random.Random) -> list[DrawnQuestion]:
     warns about that) does it fill up with further questions of groups already drawn.
     """
     count = course.exam.question_count
-    by_module: dict[str | None, list[Question]] = defaultdict(list)
-    for question in course.questions:
-        by_module[question.module_slug].append(question)
-    for questions in by_module.values():
-        rng.shuffle(questions)
-    order = list(by_module)
-    rng.shuffle(order)
-    drawn: list[Question] = []
-    held_back: list[Question] = []  # the same group as a drawn question
-    groups: set[str] = set()
-    while len(drawn) < count and any(by_module.values()):
-        for key in order:
-            if len(drawn) == count:
-                break
-            question = _next_of_new_group(by_module[key], groups, held_back)
-            if question is not None:
-                drawn.append(question)
-                if question.group:
-                    groups.add(question.group)
+    drawn, held_back = _round_robin(_shuffled_by_module(course, rng), count)
     rng.shuffle(held_back)
     drawn += held_back[: count - len(drawn)]
     position = {m.slug: i for i, m in enumerate(course.modules)}
     drawn.sort(key=lambda q: position.get(q.module_slug or "", len(position)))  # course order
     return [_shuffled(q, rng) for q in drawn]
+
+
+def _shuffled_by_module(course: Course, rng: random.Random) -> list[list[Question]]:
+    by_module: dict[str | None, list[Question]] = defaultdict(list)
+    for question in course.questions:
+        by_module[question.module_slug].append(question)
+    stacks = list(by_module.values())
+    for stack in stacks:
+        rng.shuffle(stack)
+    rng.shuffle(stacks)
+    return stacks
+
+
+def _round_robin(stacks: list[list[Question]], count: int) -> tuple[list[Question], list[Question]]:
+    """One question per module in turn, skipping (and holding back) repeated groups."""
+    drawn: list[Question] = []
+    held_back: list[Question] = []
+    groups: set[str] = set()
+    while len(drawn) < count and any(stacks):
+        for stack in stacks:
+            if len(drawn) == count:
+                break
+            question = _next_of_new_group(stack, groups, held_back)
+            if question is not None:
+                drawn.append(question)
+                if question.group:
+                    groups.add(question.group)
+    return drawn, held_back
 
 
 def _next_of_new_group(
