@@ -37,6 +37,7 @@ class Settings:
     secret_key: str
     database_url: str
     courses_dir: Path
+    course_additions_dir: Path | None  # company modules and questions, one folder per course
     instance_dir: Path
     public_courses: bool
     site_name: str
@@ -78,6 +79,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=_secret_key(env, app_env, instance_dir),
         database_url=_database_url(env, instance_dir),
         courses_dir=_path(env, "COURSES_DIR", PROJECT_ROOT / "courses", must_exist=True),
+        course_additions_dir=_optional_folder(env, "COURSE_ADDITIONS_DIR"),
         instance_dir=instance_dir,
         public_courses=_flag(env, "PUBLIC_COURSES", False),
         site_name=env.get("SITE_NAME", "").strip() or "KI-Akademie",
@@ -131,6 +133,12 @@ def _path(env, name: str, default: Path, must_exist: bool) -> Path:
     if must_exist and not path.is_dir():
         raise ConfigError(f"{name}: folder not found: {path}")
     return path
+
+
+def _optional_folder(env, name: str) -> Path | None:
+    if not env.get(name, "").strip():
+        return None
+    return _path(env, name, PROJECT_ROOT, must_exist=True)
 
 
 def _timezone(env) -> str:

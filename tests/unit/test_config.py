@@ -16,9 +16,15 @@ def test_development_defaults(tmp_path):
     assert result.env == "development"
     assert result.database_url == f"sqlite:///{tmp_path / 'academy.db'}"
     assert result.courses_dir.name == "courses"
+    assert result.course_additions_dir is None  # no company additions unless set
     assert len(result.secret_key) == 64
     assert settings(tmp_path).secret_key == result.secret_key  # kept in instance/
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+def test_course_additions_dir_is_an_existing_folder(tmp_path):
+    result = settings(tmp_path, COURSE_ADDITIONS_DIR=str(tmp_path))
+    assert result.course_additions_dir == tmp_path.resolve()
 
 
 def test_postgres_urls_use_psycopg(tmp_path):
@@ -47,6 +53,10 @@ def test_postgres_urls_use_psycopg(tmp_path):
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
         ({"DATABASE_URL": "mysql://u@h/d"}, "DATABASE_URL: unsupported database 'mysql'"),
         ({"COURSES_DIR": "/does/not/exist"}, "COURSES_DIR: folder not found: /does/not/exist"),
+        (
+            {"COURSE_ADDITIONS_DIR": "/does/not/exist"},
+            "COURSE_ADDITIONS_DIR: folder not found: /does/not/exist",
+        ),
         (
             {"PUBLIC_COURSES": "vielleicht"},
             "PUBLIC_COURSES='vielleicht' is not valid; use true or false",

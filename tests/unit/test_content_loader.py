@@ -338,3 +338,32 @@ def test_reveal_answers_must_be_a_known_choice(tmp_path):
     assert "'reveal_answers' must be one of: always, after_pass, never" in [
         p.message for p in problems
     ]
+
+
+def test_reading_time_is_computed_from_the_text(tmp_path):
+    words = " ".join(["Wort"] * 290)  # with "Inhalt." 291 words: two minutes at 150 per minute
+    module = MODULE_2.replace("minutes: 7\n", "") + f"\n{words}\n"
+    course, problems = load_course(write_course(tmp_path, module_2=module))
+    assert problems == []
+    assert course.modules[1].minutes == 2
+    longer = module + "\nNoch ein Satz mit sieben Wörtern hier.\n"  # 298 words: still 2
+    assert load_course(write_course(tmp_path, module_2=longer))[0].modules[1].minutes == 2
+    over = module + " ".join(["mehr"] * 10) + "\n"  # 301 words: 3 minutes
+    assert load_course(write_course(tmp_path, module_2=over))[0].modules[1].minutes == 3
+
+
+def test_reading_time_adds_a_minute_per_self_check_question(tmp_path):
+    module = MODULE_1.replace("minutes: 5\n", "")
+    course, _ = load_course(write_course(tmp_path, module_1=module))
+    assert course.modules[0].minutes == 2  # a few words (rounded up to 1) plus one question
+
+
+def test_explicit_minutes_below_the_computed_time_are_a_warning(tmp_path):
+    module = MODULE_2.replace("minutes: 7", "minutes: 1") + " ".join(["Wort"] * 400) + "\n"
+    course, problems = load_course(write_course(tmp_path, module_2=module))
+    assert course.modules[1].minutes == 1  # an explicit value still wins …
+    assert [p.format(course.path) for p in problems] == [  # … but is reported
+        "02-zweites.md:3: warning: minutes: 1 is less than the reading time computed from "
+        "the text (3: 401 words at 150 per minute and 0 self-check questions); remove the "
+        "key to use the computed time"
+    ]

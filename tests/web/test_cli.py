@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -100,3 +101,20 @@ def test_wrong_setting_prints_one_line_not_a_traceback(tmp_path):
     )
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_courses_check_includes_company_additions(runner, tmp_path, monkeypatch):
+    template = COURSES / "_additions-template"
+    result = runner.invoke(args=["courses", "check", "--additions", str(template)])
+    assert result.exit_code == 0, result.output
+    assert "2 course(s) OK: ai-at-work, ki-am-arbeitsplatz; 0 error(s), 0 warning(s)" in (
+        result.output
+    )
+    additions = tmp_path / "additions"
+    shutil.copytree(template, additions)
+    exam = additions / "ki-am-arbeitsplatz" / "exam.md"
+    exam.write_text(exam.read_text().replace("module: unsere-ki-regeln", "module: gibtsnicht", 1))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=["courses", "check", "--additions", str(additions)])
+    assert result.exit_code == 1
+    assert "additions/ki-am-arbeitsplatz/exam.md:11: unknown module 'gibtsnicht'" in result.output

@@ -42,7 +42,7 @@ def test_attempt_draws_configured_number_across_modules(learner, app):
         assert attempt.course_version == course(app).version
     assert len(questions) == course(app).exam.question_count == 20
     modules = {q["module"] for q in questions}
-    assert len(modules) == len(course(app).modules)  # 20 drawn from 9 modules: all covered
+    assert len(modules) == len(course(app).modules)  # 20 drawn from 10 modules: all covered
 
 
 def test_exam_page_never_reveals_correct_options(learner, app):

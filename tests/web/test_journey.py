@@ -48,6 +48,7 @@ def test_register_read_pass_certificate_pdf_verify(client, app):
     assert number in text
     assert "https://academy.example.com/verify/" + number in text
     assert "Art. 4 der Verordnung (EU) 2024/1689" in text
+    assert "Baustein der Dokumentation" in text  # not "proof of Art. 4": no certificate is required
     assert (
         "Personenbezogene Daten" in text or "personenbezogene Daten" in text
     )  # an objective, page 2
@@ -58,3 +59,4 @@ def test_register_read_pass_certificate_pdf_verify(client, app):
     page = verify.get_data(as_text=True)
     assert "Gültig" in page and "Erika Mustermann" in page and "KI am Arbeitsplatz" in page
     assert "neu@firma.example" not in page  # nothing beyond name, course and dates
+    assert "Baustein der Dokumentation" in page and "legt der Aussteller fest" in page

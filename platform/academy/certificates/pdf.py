@@ -23,7 +23,7 @@ TEXTS = {
         "contents": "Inhalte",
         "annex_hint": "Die Lernziele jedes Moduls stehen in der Anlage auf Seite 2.",
         "annex_title": "Anlage: Lernziele des Kurses",
-        "basis": "Nachweis einer Schulung zur KI-Kompetenz im Sinne von Art. 4 der Verordnung (EU) 2024/1689 (KI-Verordnung).",
+        "basis": "Baustein der Dokumentation der Maßnahmen zur KI-Kompetenz nach Art. 4 der Verordnung (EU) 2024/1689 (KI-Verordnung). Ein Zertifikat schreibt das Gesetz nicht vor; die Gültigkeitsdauer legt der Aussteller fest.",
         "issued": "Ausgestellt am",
         "valid": "Gültig bis",
         "number": "Zertifikatsnummer",
@@ -38,7 +38,7 @@ TEXTS = {
         "contents": "Contents",
         "annex_hint": "The learning objectives of each module are listed in the annex on page 2.",
         "annex_title": "Annex: learning objectives of the course",
-        "basis": "Evidence of AI-literacy training within the meaning of Art. 4 of Regulation (EU) 2024/1689 (AI Act).",
+        "basis": "A building block of the documentation of AI-literacy measures under Art. 4 of Regulation (EU) 2024/1689 (AI Act). The law requires no certificate; the period of validity is set by the issuer.",
         "issued": "Issued on",
         "valid": "Valid until",
         "number": "Certificate number",
@@ -263,7 +263,8 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
         pdf.set_font("DejaVu", "B", 10)
         pdf.set_text_color(30, 36, 48)
         pdf.cell(60, 5, value)
-    pdf.set_xy(25, 188)
+    pdf.set_xy(25, 186)
     pdf.set_font("DejaVu", "", 7)
     pdf.set_text_color(*MUTED)
-    pdf.cell(247, 4, f"{text['basis']} {text['version']}: {data.course_version}", align="C")
+    basis = f"{text['basis']} {text['version']}: {data.course_version}"
+    pdf.multi_cell(247, 3.4, basis, align="C")  # two lines at most, above the frame at 197

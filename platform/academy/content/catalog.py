@@ -1,4 +1,5 @@
-"""The loaded courses of one courses folder, reloaded on change when asked to."""
+"""The loaded courses of one courses folder (plus a company's additions), reloaded on
+change when asked to."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=8)
-def _parsed(root: Path, url_base: str, _fingerprint: tuple) -> tuple[dict[str, Course], list]:
+def _parsed(
+    root: Path, url_base: str, additions: Path | None, _fingerprint: tuple
+) -> tuple[dict[str, Course], list]:
     """Several apps in one process (the test suite, the benchmark) share one parse of the
     same unchanged files; the objects are immutable, so sharing them is safe."""
-    return load_courses(root, url_base)
+    return load_courses(root, url_base, additions)
 
 
 class Catalog:
@@ -28,8 +31,15 @@ class Catalog:
     last look re-reads the folder when any file's size or time stamp changed.
     """
 
-    def __init__(self, root: Path, url_base: str = "/courses/", auto_reload: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        url_base: str = "/courses/",
+        auto_reload: bool = False,
+        additions: Path | None = None,
+    ):
         self.root = root.resolve()  # problems carry resolved paths
+        self.additions = additions.resolve() if additions else None  # one subfolder per course
         self.url_base = url_base
         self.auto_reload = auto_reload
         self._courses: dict[str, Course] = {}
@@ -40,14 +50,12 @@ class Catalog:
 
     def load(self) -> None:
         fingerprint = self._current_fingerprint()
-        courses, problems = _parsed(self.root, self.url_base, fingerprint)
+        courses, problems = _parsed(self.root, self.url_base, self.additions, fingerprint)
         for problem in problems:
             if problem.severity == "error":
                 log.error("course problem: %s", problem)
         broken = {
-            p.path.relative_to(self.root).parts[0]
-            for p in problems
-            if p.path.is_relative_to(self.root) and p.path != self.root
+            slug for p in problems if p.severity == "error" and (slug := self._slug_of(p.path))
         }
         for slug in sorted(broken - set(courses)):
             log.error("course '%s' is left out because of the errors above", slug)
@@ -74,11 +82,18 @@ class Catalog:
                 log.info("course files changed, reloading %s", self.root)
                 self.load()
 
+    def _slug_of(self, path: Path) -> str | None:
+        """The course a problem belongs to, whether in the course or in its additions."""
+        for folder in (self.root, self.additions):
+            if folder is not None and path.is_relative_to(folder) and path != folder:
+                return path.relative_to(folder).parts[0]
+        return None
+
     def _current_fingerprint(self) -> tuple:
-        if not self.root.is_dir():
-            return ()
+        folders = [f for f in (self.root, self.additions) if f is not None and f.is_dir()]
         return tuple(
             (str(p), s.st_mtime_ns, s.st_size)
-            for p in sorted(self.root.rglob("*"))
+            for folder in folders
+            for p in sorted(folder.rglob("*"))
             if p.is_file() and (s := p.stat())
         )

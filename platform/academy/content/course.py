@@ -63,6 +63,10 @@ class Question(ChoiceQuestion):
     options: tuple[Option, ...]
     explanation_html: str
     module_slug: str | None = None  # exam questions: the module they test
+    group: str | None = None  # near-duplicates share a group; a draw takes one of them
+    objectives: tuple[int, ...] = ()  # numbers of the module's learning objectives it tests
+    objectives_line: int = 0  # where the objectives were given, for problems about them
+    path: Path | None = None  # the file it stands in: exam.md of the course or of an addition
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,9 @@ class Course:
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
     def media_file(self, filename: str) -> str | None:
         """The file's path if a page of the course refers to it, else None."""

@@ -49,7 +49,9 @@ COURSE_FIELDS: dict[str, Field] = {
 
 MODULE_FIELDS: dict[str, Field] = {
     "title": Field("text"),
-    "minutes": Field("int", minimum=1, maximum=600),
+    # Optional: the reading time is computed from the text (reading.py); an explicit value
+    # is for modules whose text understates the time, e.g. with a video or an exercise.
+    "minutes": Field("int", required=False, default=None, minimum=1, maximum=600),
     "objectives": Field("texts"),
 }
 

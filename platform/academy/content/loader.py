@@ -2,6 +2,12 @@
 
 A course with any error is not returned; the caller leaves it out and reports the
 problems. Warnings do not stop a course.
+
+A company can add modules and exam questions without editing the bundled course: a folder
+of additions (COURSE_ADDITIONS_DIR) holds one subfolder per course slug, with module files
+and an optional exam.md. They are read and checked like the course's own files and join
+its modules and its question pool. Folders whose names start with '.' or '_' (such as the
+shipped `_additions-template`) are never courses.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from markdown_it.token import Token
 from . import frontmatter, markdown, questions
 from .course import Course, ExamSettings, Heading, Module, Problem, Question, SelfCheck
 from .markdown import Context
+from .pool import ModuleInfo, check_pool
+from .reading import reading_minutes, word_count
 
 MODULE_FILE = re.compile(r"^(\d{1,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,38 +40,72 @@ class ModuleFile:
     path: Path
 
 
-def course_version(course_dir: Path) -> str:
-    """A hash over every file's path and bytes: any change makes a new version."""
+def is_hidden(folder: Path) -> bool:
+    """Folders that are never courses: '.git', '_additions-template', …"""
+    return folder.name.startswith((".", "_"))
+
+
+def additions_for(additions_root: Path | None, slug: str) -> Path | None:
+    """The company's additions to one course, if there are any."""
+    if additions_root is None or not (additions_root / slug).is_dir():
+        return None
+    return (additions_root / slug).resolve()
+
+
+def course_version(course_dir: Path, additions: Path | None = None) -> str:
+    """A hash over every file's path and bytes, additions included: any change makes a new
+    version, so an attempt records exactly the text its learner saw."""
     digest = hashlib.sha256()
-    for path in sorted(_course_files(course_dir)):
-        digest.update(path.relative_to(course_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    folders = [("", course_dir)] + ([("+additions/", additions)] if additions else [])
+    for prefix, folder in folders:
+        for path in sorted(_course_files(folder)):
+            digest.update((prefix + path.relative_to(folder).as_posix()).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 
 def load_courses(
-    root: Path, url_base: str = "/courses/"
+    root: Path, url_base: str = "/courses/", additions: Path | None = None
 ) -> tuple[dict[str, Course], list[Problem]]:
     courses: dict[str, Course] = {}
     problems: list[Problem] = []
     if not root.is_dir():
         return {}, [Problem(root, 1, "courses folder not found")]
-    for course_dir in sorted(
-        p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
-    ):
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not is_hidden(p))
+    for course_dir in folders:
         if not (course_dir / "course.md").exists() and not any(course_dir.glob("*.md")):
             continue  # not a course, e.g. a folder of shared assets
-        course, found = load_course(course_dir, url_base)
+        course, found = load_course(course_dir, url_base, additions_for(additions, course_dir.name))
         problems += found
         if course is not None:
             courses[course.slug] = course
+    problems += _unmatched_additions(additions, {f.name for f in folders})
     return courses, problems
 
 
+def _unmatched_additions(additions: Path | None, slugs: set[str]) -> list[Problem]:
+    if additions is None:
+        return []
+    if not additions.is_dir():
+        return [Problem(additions, 1, "additions folder not found")]
+    return [
+        Problem(
+            folder,
+            1,
+            f"additions for '{folder.name}' are ignored: no course has that name",
+            "warning",
+        )
+        for folder in sorted(additions.iterdir())
+        if folder.is_dir() and not is_hidden(folder) and folder.name not in slugs
+    ]
+
+
 def load_course(
-    course_dir: Path, url_base: str = "/courses/"
+    course_dir: Path, url_base: str = "/courses/", additions: Path | None = None
 ) -> tuple[Course | None, list[Problem]]:
+    """Load one course; `additions` is the company's folder for this course, if any."""
     course_dir = course_dir.resolve()
+    additions = additions.resolve() if additions else None
     slug = course_dir.name
     problems: list[Problem] = []
     if not COURSE_SLUG.match(slug):
@@ -73,20 +115,31 @@ def load_course(
     texts = _read_texts(course_dir, problems)
     settings = _course_settings(course_dir, texts, problems)
     module_files = _module_files(course_dir, problems)
+    if additions is not None:
+        texts |= _read_texts(additions, problems)
+        module_files = _with_additions(module_files, additions, problems)
     if settings is None:
         return None, problems
     language = settings.values["language"] or "de"
-    make_context = _ContextFactory(course_dir, slug, url_base, language, module_files)
-    modules = [m for f in module_files if (m := _load_module(f, texts, make_context, problems))]
+    make_context = _ContextFactory(course_dir, additions, slug, url_base, language, module_files)
+    infos: dict[str, ModuleInfo] = {}
+    modules = [
+        m for f in module_files if (m := _load_module(f, texts, make_context, problems, infos))
+    ]
     intro_ctx = make_context(course_dir / "course.md", settings.body_line - 1)
     intro_html = markdown.render(*markdown.parse(settings.body, intro_ctx), intro_ctx)
-    pool = _load_exam(course_dir, texts, make_context, module_files, problems)
+    resolve = _module_resolver(module_files)
+    pool = _load_exam(course_dir / "exam.md", texts, make_context, resolve, problems, True)
+    if additions is not None:
+        pool += _load_exam(additions / "exam.md", texts, make_context, resolve, problems, False)
     problems += intro_ctx.problems
     _check_course(course_dir, settings, pool, problems)
+    problems += _check_pool(course_dir, settings, pool, infos)
     if any(p.severity == "error" for p in problems):
         return None, problems
     media = frozenset().union(*(c.media for c in make_context.contexts))
-    return _build_course(course_dir, slug, settings, intro_html, modules, pool, media), problems
+    version = course_version(course_dir, additions)
+    return _build_course(course_dir, version, settings, intro_html, modules, pool, media), problems
 
 
 def _course_files(course_dir: Path) -> list[Path]:
@@ -125,7 +178,9 @@ def _course_settings(course_dir: Path, texts: dict[Path, str], problems: list[Pr
     return settings
 
 
-def _module_files(course_dir: Path, problems: list[Problem]) -> list[ModuleFile]:
+def _module_files(
+    course_dir: Path, problems: list[Problem], required: bool = True
+) -> list[ModuleFile]:
     files: list[ModuleFile] = []
     by_number: dict[int, Path] = {}
     for path in sorted(course_dir.glob("*.md")):
@@ -147,7 +202,7 @@ def _module_files(course_dir: Path, problems: list[Problem]) -> list[ModuleFile]
         else:
             by_number[number] = path
             files.append(ModuleFile(number, slug, path))
-    if not files:
+    if not files and required:
         problems.append(
             Problem(
                 course_dir / "course.md",
@@ -158,30 +213,57 @@ def _module_files(course_dir: Path, problems: list[Problem]) -> list[ModuleFile]
     return sorted(files, key=lambda f: f.number)
 
 
+def _with_additions(
+    course_files: list[ModuleFile], additions: Path, problems: list[Problem]
+) -> list[ModuleFile]:
+    """The course's modules plus the company's, which must not reuse a number or a name."""
+    if (additions / "course.md").exists():
+        message = "file ignored: course settings belong to the course, not to its additions"
+        problems.append(Problem(additions / "course.md", 1, message, "warning"))
+    numbers = {f.number: f.path.name for f in course_files}
+    names = {f.slug: f.path.name for f in course_files}
+    files = list(course_files)
+    for added in _module_files(additions, problems, required=False):
+        if added.number in numbers or added.slug in names:
+            taken = numbers.get(added.number) or names[added.slug]
+            message = (
+                f"the course already has a module with this number or name ({taken}); "
+                "number additions after the course's modules"
+            )
+            problems.append(Problem(added.path, 1, message))
+        else:
+            files.append(added)
+    return sorted(files, key=lambda f: f.number)
+
+
 class _ContextFactory:
     """Makes a rendering context per file and remembers them for the media list."""
 
-    def __init__(self, course_dir, slug, url_base, language, module_files):
-        self.course_dir, self.language = course_dir, language
+    def __init__(self, course_dir, additions, slug, url_base, language, module_files):
+        self.course_dir, self.additions, self.language = course_dir, additions, language
         self.course_url = f"{url_base}{slug}/"
         self.module_urls = {f.path.name: f"{self.course_url}{f.slug}" for f in module_files}
         self.module_urls["course.md"] = self.course_url
         self.contexts: list[Context] = []
 
     def __call__(self, path: Path, line_offset: int) -> Context:
+        addition = self.additions is not None and path.parent == self.additions
         ctx = Context(
             path=path,
-            course_dir=self.course_dir,
+            course_dir=self.additions if addition else self.course_dir,
             language=self.language,
             media_url=self.course_url + "media/",
             module_url=self.module_urls.get,
             line_offset=line_offset,
+            files_allowed=not addition,
         )
         self.contexts.append(ctx)
         return ctx
 
 
-def _load_module(file: ModuleFile, texts, make_context, problems: list[Problem]) -> Module | None:
+def _load_module(
+    file: ModuleFile, texts, make_context, problems: list[Problem], infos: dict[str, ModuleInfo]
+) -> Module | None:
     if file.path not in texts:
         return None
     meta, found = frontmatter.parse(file.path, texts[file.path], frontmatter.MODULE_FIELDS)
@@ -195,17 +277,36 @@ def _load_module(file: ModuleFile, texts, make_context, problems: list[Problem])
     if found or ctx.error_count():
         return None
     values = meta.values
+    line = meta.lines.get("objectives", 1)
+    infos[file.slug] = ModuleInfo(file.path, line, len(values["objectives"]))
     return Module(
         number=file.number,
         slug=file.slug,
         filename=file.path.name,
         title=values["title"],
-        minutes=values["minutes"],
+        minutes=_minutes(file.path, meta, parts, problems),
         objectives=values["objectives"],
         parts=tuple(parts),
         toc=tuple(toc),
         version=hashlib.sha256(file.path.read_bytes()).hexdigest()[:12],
     )
+
+
+def _minutes(path: Path, meta: frontmatter.FrontMatter, parts, problems: list[Problem]) -> int:
+    """The reading time computed from the text; an explicit `minutes:` wins, but a value
+    below the computed time is reported, because it promises learners too little time."""
+    words = sum(word_count(p) for p in parts if isinstance(p, str))
+    checks = sum(len(p.questions) for p in parts if isinstance(p, SelfCheck))
+    computed = reading_minutes(words, checks)
+    given = meta.values["minutes"]
+    if given is not None and given < computed:
+        message = (
+            f"minutes: {given} is less than the reading time computed from the text "
+            f"({computed}: {words} words at 150 per minute and {checks} self-check questions); "
+            "remove the key to use the computed time"
+        )
+        problems.append(Problem(path, meta.lines["minutes"], message, "warning"))
+    return given or computed
 
 
 def _module_parts(tokens: list[Token], env: dict, ctx: Context):
@@ -260,20 +361,19 @@ def _headings(group: list[Token]) -> list[Heading]:
     ]
 
 
-def _load_exam(course_dir: Path, texts, make_context, module_files, problems) -> list[Question]:
-    path = course_dir / "exam.md"
+def _load_exam(
+    path: Path, texts, make_context, resolve, problems: list[Problem], required: bool
+) -> list[Question]:
     if not path.exists():
-        problems.append(
-            Problem(path, 1, "file not found: the course needs an exam.md with its question pool")
-        )
+        if required:
+            message = "file not found: the course needs an exam.md with its question pool"
+            problems.append(Problem(path, 1, message))
         return []
     if path not in texts:
         return []
     ctx = make_context(path, 0)
     tokens, env = markdown.parse(texts[path], ctx)
-    resolve = _module_resolver(module_files)
     pool = questions.parse_questions(questions.blocks(tokens), env, ctx, resolve, allow_title=True)
-    _check_unique_ids(pool, ctx)
     problems += ctx.problems
     return pool
 
@@ -286,20 +386,30 @@ def _module_resolver(module_files: list[ModuleFile]):
     return lambda tag: names.get(tag.strip())
 
 
-def _check_unique_ids(pool: list[Question], ctx: Context) -> None:
-    first_line: dict[str, int] = {}
+def _unique_ids(pool: list[Question], course_dir: Path) -> list[Problem]:
+    """Ids are unique across the whole pool, the company's additions included."""
+    first: dict[str, Question] = {}
+    problems = []
     for question in pool:
-        if question.id in first_line:
-            where = f"{ctx.path.name}:{first_line[question.id]}"
-            ctx.add(question.line, f"duplicate question id '{question.id}' (first at {where})")
-        else:
-            first_line[question.id] = question.line
+        earlier = first.setdefault(question.id, question)
+        if earlier is not question:
+            where = f"{_label(earlier, course_dir)}:{earlier.line}"
+            message = f"duplicate question id '{question.id}' (first at {where})"
+            problems.append(Problem(question.path or course_dir, question.line, message))
+    return problems
+
+
+def _label(question: Question, course_dir: Path) -> str:
+    """A question's file as messages name it: 'exam.md' or 'additions/exam.md'."""
+    path = question.path or course_dir / "exam.md"
+    return path.name if path.parent == course_dir else f"additions/{path.name}"
 
 
 def _check_course(course_dir, settings, pool, problems) -> None:
+    problems += _unique_ids(pool, course_dir)
     drawn = settings.values["exam_questions"]
     exam = course_dir / "exam.md"
-    exam_broken = any(p.path == exam and p.severity == "error" for p in problems)
+    exam_broken = any(p.path.name == "exam.md" and p.severity == "error" for p in problems)
     if "show_correct_answers" in settings.lines:
         line = settings.lines["show_correct_answers"]
         message = (
@@ -312,6 +422,13 @@ def _check_course(course_dir, settings, pool, problems) -> None:
         problems.append(Problem(course_dir / "course.md", line, message))
 
 
+def _check_pool(course_dir, settings, pool, infos) -> list[Problem]:
+    drawn_at = (course_dir / "course.md", settings.lines.get("exam_questions", 1))
+    return check_pool(
+        pool, settings.values["exam_questions"], drawn_at, infos, lambda q: _label(q, course_dir)
+    )
+
+
 def _reveal_answers(settings) -> str:
     """reveal_answers, or what the older show_correct_answers switch meant."""
     older = settings.values["show_correct_answers"]
@@ -320,12 +437,12 @@ def _reveal_answers(settings) -> str:
     return "always" if older else "never"
 
 
-def _build_course(course_dir, slug, settings, intro_html, modules, pool, media) -> Course:
+def _build_course(course_dir, version, settings, intro_html, modules, pool, media) -> Course:
     v = settings.values
     return Course(
-        slug=slug,
+        slug=course_dir.name,
         path=course_dir,
-        version=course_version(course_dir),
+        version=version,
         title=v["title"],
         summary=v["summary"],
         language=v["language"],

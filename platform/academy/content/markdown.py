@@ -113,6 +113,10 @@ ALLOWED_CLASSES = {
     "th": ALIGN_CLASSES,
     "td": ALIGN_CLASSES,
 }
+NO_FILES_IN_ADDITIONS = (
+    "a company addition cannot show images or link files (only the course folder's files are "
+    "served); describe it in text or link a page of your intranet"
+)
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -141,6 +145,7 @@ class Context:
     media_url: str  # URL prefix under which course files are served, ends with '/'
     module_url: Callable[[str], str | None]  # file name -> module page URL, None if no module
     line_offset: int = 0  # lines before the parsed text (front matter)
+    files_allowed: bool = True  # False in company additions: their files are not served
     problems: list[Problem] = field(default_factory=list)
     media: set[str] = field(default_factory=set)  # course files the page refers to
 
@@ -256,6 +261,8 @@ def _check_link(token: Token, block_map, ctx: Context) -> None:
     module_url = ctx.module_url(target.name) if target.parent == ctx.course_dir else None
     if module_url is not None:
         token.attrSet("href", module_url + fragment)
+    elif target.is_file() and not ctx.files_allowed:
+        ctx.problem(block_map, f"{NO_FILES_IN_ADDITIONS}: {href}")
     elif target.is_file():
         token.attrSet("href", _media(target, ctx) + fragment)
     else:
@@ -276,6 +283,9 @@ def _check_image(token: Token, block_map, ctx: Context) -> None:
         return
     if not target.is_file():
         ctx.problem(block_map, f"image not found: {unquote(urlsplit(src).path)}")
+        return
+    if not ctx.files_allowed:
+        ctx.problem(block_map, f"{NO_FILES_IN_ADDITIONS}: {src}")
         return
     token.attrSet("src", _media(target, ctx))
     if not plain_text(token).strip():

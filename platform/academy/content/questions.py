@@ -16,8 +16,9 @@ from . import markdown
 from .course import Option, Question
 from .markdown import Context
 
-META_COMMENT = re.compile(r"<!--\s*(id|module)\s*:\s*(.*?)\s*-->", re.IGNORECASE)
+META_COMMENT = re.compile(r"<!--\s*(id|module|group|objectives?)\s*:\s*(.*?)\s*-->", re.IGNORECASE)
 VALID_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+OBJECTIVE_LIST = re.compile(r"^\d+(?:\s*,\s*\d+)*$")
 
 
 def blocks(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -46,6 +47,9 @@ class Draft:
     id: str | None = None
     module_tag: str | None = None
     module_line: int = 0
+    group: str | None = None
+    objectives: tuple[int, ...] = ()
+    objectives_line: int = 0
     body: list[Token] = field(default_factory=list)
     options: list[list[Token]] | None = None  # one token list per option
     option_lines: list[int] = field(default_factory=list)
@@ -119,16 +123,28 @@ def _add_block(draft: Draft, group: list[Token], ctx: Context) -> None:
 
 def _read_meta(draft: Draft, token: Token, ctx: Context) -> None:
     for key, value in META_COMMENT.findall(token.content):
-        if key.lower() == "id":
-            if not VALID_ID.match(value):
-                ctx.problem(
-                    token.map,
-                    f"question id '{value}' may only contain letters, digits, '-' and '_'",
-                )
-            else:
-                draft.id = value
+        key = key.lower()
+        if key in ("id", "group") and not VALID_ID.match(value):
+            ctx.problem(
+                token.map, f"question {key} '{value}' may only contain letters, digits, '-' and '_'"
+            )
+        elif key == "id":
+            draft.id = value
+        elif key == "group":
+            draft.group = value.lower()  # "Amazon" and "amazon" are one group
+        elif key.startswith("objective"):
+            _read_objectives(draft, value, _line(token, ctx), ctx)
         else:
             draft.module_tag, draft.module_line = value, _line(token, ctx)
+
+
+def _read_objectives(draft: Draft, value: str, line: int, ctx: Context) -> None:
+    """`<!-- objectives: 1, 3 -->`: which learning objectives of its module the question tests."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", value))
+    if not OBJECTIVE_LIST.match(value) or 0 in numbers:
+        ctx.add(line, f"objectives '{value}' must be numbers from 1, separated by commas")
+        return
+    draft.objectives, draft.objectives_line = numbers, line
 
 
 def _is_task_list(group: list[Token]) -> bool:
@@ -173,6 +189,10 @@ def _finish(draft: Draft, env: dict, ctx: Context, resolve_module) -> Question |
         options=tuple(options),
         explanation_html=markdown.render(draft.explanation, env, ctx) if draft.explanation else "",
         module_slug=module_slug,
+        group=draft.group,
+        objectives=draft.objectives,
+        objectives_line=draft.objectives_line,
+        path=ctx.path,
     )
 
 

@@ -81,22 +81,59 @@ class Grade:
 
 
 def draw(course: Course, rng: random.Random) -> list[DrawnQuestion]:
-    """Draw the course's number of questions, spread evenly across the modules they test."""
-    groups: dict[str | None, list[Question]] = defaultdict(list)
-    for question in course.questions:
-        groups[question.module_slug].append(question)
-    for group in groups.values():
-        rng.shuffle(group)
-    order = list(groups)
-    rng.shuffle(order)
-    drawn: list[Question] = []
-    while len(drawn) < course.exam.question_count and any(groups.values()):
-        for key in order:
-            if groups[key] and len(drawn) < course.exam.question_count:
-                drawn.append(groups[key].pop())
+    """Draw the course's number of questions, spread evenly across the modules they test.
+
+    Questions that share a group test the same case, so a draw takes at most one of them.
+    Only when the pool holds fewer independent questions than a draw needs (the checker
+    warns about that) does it fill up with further questions of groups already drawn.
+    """
+    count = course.exam.question_count
+    drawn, held_back = _round_robin(_shuffled_by_module(course, rng), count)
+    rng.shuffle(held_back)
+    drawn += held_back[: count - len(drawn)]
     position = {m.slug: i for i, m in enumerate(course.modules)}
     drawn.sort(key=lambda q: position.get(q.module_slug or "", len(position)))  # course order
     return [_shuffled(q, rng) for q in drawn]
+
+
+def _shuffled_by_module(course: Course, rng: random.Random) -> list[list[Question]]:
+    by_module: dict[str | None, list[Question]] = defaultdict(list)
+    for question in course.questions:
+        by_module[question.module_slug].append(question)
+    stacks = list(by_module.values())
+    for stack in stacks:
+        rng.shuffle(stack)
+    rng.shuffle(stacks)
+    return stacks
+
+
+def _round_robin(stacks: list[list[Question]], count: int) -> tuple[list[Question], list[Question]]:
+    """One question per module in turn, skipping (and holding back) repeated groups."""
+    drawn: list[Question] = []
+    held_back: list[Question] = []
+    groups: set[str] = set()
+    while len(drawn) < count and any(stacks):
+        for stack in stacks:
+            if len(drawn) == count:
+                break
+            question = _next_of_new_group(stack, groups, held_back)
+            if question is not None:
+                drawn.append(question)
+                if question.group:
+                    groups.add(question.group)
+    return drawn, held_back
+
+
+def _next_of_new_group(
+    questions: list[Question], groups: set[str], held_back: list[Question]
+) -> Question | None:
+    """Take the next question whose group is not drawn yet; hold back the others."""
+    while questions:
+        question = questions.pop()
+        if question.group is None or question.group not in groups:
+            return question
+        held_back.append(question)
+    return None
 
 
 def _shuffled(question: Question, rng: random.Random) -> DrawnQuestion:

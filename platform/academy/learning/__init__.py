@@ -14,6 +14,7 @@ def init_app(app) -> None:
         settings.courses_dir,
         url_base=app.config["APPLICATION_ROOT"].rstrip("/") + "/courses/",
         auto_reload=settings.env == "development",
+        additions=settings.course_additions_dir,
     )
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.courses_cli)

@@ -9,25 +9,35 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..content import Problem, load_course, load_courses
+from ..content.loader import additions_for
 
 courses_cli = AppGroup("courses", help="Check and list courses.")
 
 
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def check(path: Path | None) -> None:
-    """Check one course folder, or every course in a folder (default: COURSES_DIR).
+@click.option(
+    "--additions",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Company additions to check with the courses (default: COURSE_ADDITIONS_DIR).",
+)
+def check(path: Path | None, additions: Path | None) -> None:
+    """Check one course folder, or every course in a folder (default: COURSES_DIR),
+    together with the company's additions to them.
 
     Prints each problem as file:line: message; exits with 1 when there is an error.
     """
-    root = path or current_app.config["SETTINGS"].courses_dir
-    if not root.exists():
-        raise click.UsageError(f"not found: {root}")
+    settings = current_app.config["SETTINGS"]
+    root = path or settings.courses_dir
+    additions = additions or settings.course_additions_dir
+    for folder in (root, additions):
+        if folder is not None and not folder.exists():
+            raise click.UsageError(f"not found: {folder}")
     if (root / "course.md").exists() or any(root.glob("[0-9]*-*.md")):
-        course, problems = load_course(root)
+        course, problems = load_course(root, additions=additions_for(additions, root.name))
         names = [course.slug] if course else []
     else:
-        courses, problems = load_courses(root)
+        courses, problems = load_courses(root, additions=additions)
         names = sorted(courses)
     _report(problems, names)
 
