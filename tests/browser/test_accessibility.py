@@ -226,3 +226,18 @@ def test_a_focused_answer_option_has_a_visible_ring(browser, live_server, site, 
     assert outline_style == "solid" and float(width.removesuffix("px")) >= 2
     assert _contrast(color, background) >= 3, (color, background)
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375])  # 320 px: a 1280 px screen at 400 % zoom
+def test_account_and_sign_out_are_reachable_at_every_width(browser, live_server, site, width):
+    context = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": width, "height": 700}
+    )
+    page = context.new_page()
+    sign_in(page, site.learner)
+    account = page.get_by_role("link", name=re.compile("Mein Konto"))
+    expect(account).to_be_visible()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+    account.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mein Konto")
+    context.close()
