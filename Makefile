@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) users demo
+	$(FLASK) users demo --yes
 	-$(FLASK) courses check
 	@echo "Serving on http://$(HOST):$(PORT) – stop with Ctrl+C"
 	$(FLASK) run --host $(HOST) --port $(PORT) --reload --no-debugger

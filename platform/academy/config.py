@@ -24,6 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "production", "testing")
 REGISTRATION_MODES = ("open", "domains", "closed")
 TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+DEVELOPMENT_URL = "http://127.0.0.1:5000"  # where `make run` serves
 LANGUAGES = ("de", "en")  # of the interface; German first
 
 
@@ -55,6 +56,7 @@ class Settings:
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     proxy_hops: int  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
+    trusted_hosts: tuple[str, ...]  # Host headers the app answers; empty: any (development)
 
     @property
     def password_hash_method(self) -> str:
@@ -69,14 +71,16 @@ class Settings:
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
-    app_env = _choice(env, "APP_ENV", "development", ENVIRONMENTS)
+    app_env = _choice(env, "APP_ENV", _default_env(env), ENVIRONMENTS)
     instance_dir = _path(env, "INSTANCE_DIR", PROJECT_ROOT / "instance", must_exist=False)
+    secret_key = _secret_key(env, app_env, instance_dir)
+    public_url = _public_url(env, app_env)
     smtp_host = env.get("SMTP_HOST", "").strip()
     registration = _choice(env, "REGISTRATION", "open", REGISTRATION_MODES)
     domains = _domains(env, registration)
     return Settings(
         env=app_env,
-        secret_key=_secret_key(env, app_env, instance_dir),
+        secret_key=secret_key,
         database_url=_database_url(env, instance_dir),
         courses_dir=_path(env, "COURSES_DIR", PROJECT_ROOT / "courses", must_exist=True),
         course_additions_dir=_optional_folder(env, "COURSE_ADDITIONS_DIR"),
@@ -85,7 +89,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         site_name=env.get("SITE_NAME", "").strip() or "KI-Akademie",
         timezone=_timezone(env),
         organisation=env.get("ORGANISATION_NAME", "").strip() or "KI-Akademie",
-        public_url=_public_url(env),
+        public_url=public_url,
         registration=registration,
         registration_domains=domains,
         mail_from=_mail_from(env),
@@ -97,7 +101,14 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         ratelimit_storage_uri=_ratelimit_uri(env),
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED", True),
         proxy_hops=_int(env, "TRUSTED_PROXIES", 0, 0, 5),
+        trusted_hosts=_trusted_hosts(env, app_env, public_url),
     )
+
+
+def _default_env(env) -> str:
+    """Under gunicorn (a server for production) the default is production, so that a
+    forgotten APP_ENV never means insecure cookies and demo accounts."""
+    return "production" if "gunicorn" in env.get("SERVER_SOFTWARE", "") else "development"
 
 
 def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -206,13 +217,31 @@ def _database_url(env, instance_dir: Path) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _public_url(env) -> str:
+def _public_url(env, app_env: str) -> str:
+    """The only source of absolute links (mails, PDFs, QR codes): never the request's
+    Host header, which anyone can set."""
     value = env.get("PUBLIC_URL", "").strip().rstrip("/")
-    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+    if not value:
+        if app_env == "production":
+            raise ConfigError(
+                "PUBLIC_URL must be set in production, e.g. https://academy.firma.de "
+                "(links in mails and certificates are built from it)"
+            )
+        return DEVELOPMENT_URL
+    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
         raise ConfigError(
             f"PUBLIC_URL={value!r} is not valid; use e.g. https://academy.example.com"
         )
     return value
+
+
+def _trusted_hosts(env, app_env: str, public_url: str) -> tuple[str, ...]:
+    """TRUSTED_HOSTS, else in production the host of PUBLIC_URL: requests for any other
+    host are refused."""
+    hosts = tuple(h.strip().lower() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip())
+    if hosts or app_env != "production":
+        return hosts
+    return (urlsplit(public_url).hostname or "",)
 
 
 def _domains(env, registration: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import logging
 import sqlite3
 from collections.abc import Mapping
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -25,6 +25,7 @@ from . import (
     learning,
     navigation,
     templating,
+    web,
 )
 from .config import LANGUAGES, PROJECT_ROOT, Settings
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -55,15 +56,17 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     )
     _configure(app, settings)
     if settings.proxy_hops:
+        # X-Forwarded-Host is not trusted: links come from PUBLIC_URL, and the host a
+        # request may name is checked against TRUSTED_HOSTS.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,
             x_for=settings.proxy_hops,
             x_proto=settings.proxy_hops,
-            x_host=settings.proxy_hops,
             x_prefix=settings.proxy_hops,
         )
     _init_extensions(app)
     templating.init_app(app)
+    web.init_app(app)  # before the domains: their routes use its converter
     for domain in DOMAINS:
         domain.init_app(app)
     navigation.check(app)
@@ -78,7 +81,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         SECRET_KEY=settings.secret_key,
         TESTING=settings.env == "testing",
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
         PUBLIC_COURSES=settings.public_courses,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -95,9 +98,20 @@ def _configure(app: Flask, settings: Settings) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         TEMPLATES_AUTO_RELOAD=settings.env == "development",
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
     )
     if settings.env != "testing":
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _engine_options(database_url: str) -> dict:
+    """Give up quickly on a database that does not answer, so that a request gets a
+    friendly 503 in seconds instead of hanging until the worker is killed."""
+    if database_url.startswith("sqlite"):
+        connect_args = {"timeout": 5}  # waits for a lock at most this long (also the pragma)
+    else:
+        connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
+    return {"pool_pre_ping": True, "pool_timeout": 10, "connect_args": connect_args}
 
 
 def _init_extensions(app: Flask) -> None:
@@ -126,6 +140,15 @@ def _select_locale() -> str:
 def _security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["SETTINGS"].production:  # TLS at the proxy: browsers keep to it
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint == "static":
+        return response
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "noindex", False):
+        response.headers.setdefault("X-Robots-Tag", "noindex")
+    if current_user.is_authenticated:  # a page about a person: no shared or disk cache
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

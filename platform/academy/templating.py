@@ -68,8 +68,6 @@ def init_app(app: Flask) -> None:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for mails and PDFs: PUBLIC_URL when set, else the request's host."""
-    public_url = current_app.config["SETTINGS"].public_url
-    if public_url:
-        return public_url + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL for mails and PDFs, always on PUBLIC_URL: a link built from the
+    request's Host header could be pointed at another site by whoever sends it."""
+    return current_app.config["SETTINGS"].public_url + url_for(endpoint, **values)

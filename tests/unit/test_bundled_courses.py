@@ -184,7 +184,7 @@ def _mirrored(question):
 
 def _lengths(course, drawn) -> dict[str, int]:
     source = {o.id: option_length(o.text) for o in course.question(drawn.id).options}
-    return {o.id: source[o.id] for o in drawn.options}
+    return {o.id: source[o.source] for o in drawn.options}
 
 
 def _pick_longest(course, drawn) -> bool:

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from academy.content import ExamSettings
-from academy.exams.rules import GRACE, ExamRefusal, PastAttempt, eligibility, past_attempt
+from academy.exams.rules import (
+    GRACE,
+    ExamRefusal,
+    PastAttempt,
+    eligibility,
+    past_attempt,
+    reveals_answers,
+)
 
 NOW = datetime(2026, 11, 30, 12, 0)
 EXAM = ExamSettings(
@@ -66,3 +75,24 @@ def test_an_attempt_whose_time_ran_out_counts_as_failed_at_its_deadline():
         NOW - timedelta(minutes=25), None, NOW - timedelta(minutes=5), None, now=NOW
     )
     assert eligibility(EXAM, True, [recent], NOW).refusal is ExamRefusal.COOLDOWN
+
+
+@pytest.mark.parametrize(
+    ("rule", "passed", "answered", "reveals"),
+    [
+        ("always", False, True, True),
+        ("always", False, False, False),  # a blank hand-in never gets the key
+        ("after_pass", True, True, True),
+        ("after_pass", False, True, False),
+        ("never", True, True, False),
+    ],
+)
+def test_what_a_result_may_reveal(rule, passed, answered, reveals):
+    assert reveals_answers(rule, passed, answered) is reveals
+
+
+def test_when_cooldown_and_daily_limit_both_apply_the_later_time_is_given():
+    attempts = [failed(minutes_ago=m) for m in (60, 40, 15)]  # the third ended 5 min ago
+    refused = eligibility(EXAM, True, attempts, NOW)
+    assert refused.refusal is ExamRefusal.DAILY_LIMIT
+    assert refused.wait_until == NOW - timedelta(minutes=60) + timedelta(hours=24)

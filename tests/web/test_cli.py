@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -82,12 +83,34 @@ def test_users_create_refuses_bad_input_and_changes_nothing(runner, app):
         assert [u.email for u in db.session.query(User)] == ["x@firma.example"]
 
 
-def test_demo_accounts_are_idempotent(runner, app):
-    assert runner.invoke(args=["users", "demo"]).exit_code == 0
-    result = runner.invoke(args=["users", "demo"])
+def test_demo_accounts_need_a_yes_and_are_idempotent(runner, app):
+    refused = runner.invoke(args=["users", "demo"])
+    assert refused.exit_code == 1 and "add --yes" in refused.output
+    with app.app_context():
+        assert db.session.query(User).count() == 0
+    assert runner.invoke(args=["users", "demo", "--yes"]).exit_code == 0
+    result = runner.invoke(args=["users", "demo", "--yes"])
     assert "admin@demo.example" in result.output
     with app.app_context():
         assert db.session.query(User).count() == 4
+
+
+def test_demo_accounts_are_refused_in_production(make_app, runner, app, client):
+    runner.invoke(args=["users", "demo", "--yes"])
+    production = make_app(APP_ENV="production", SECRET_KEY="p" * 40)
+    refused = production.test_cli_runner().invoke(args=["users", "demo", "--yes"])
+    assert refused.exit_code == 1 and "not created in production" in refused.output
+    # Demo accounts that came along in a copied database cannot sign in there either.
+    login = production.test_client()
+    page = login.get("/login", base_url="https://academy.example.com").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = login.post(
+        "/login",
+        base_url="https://academy.example.com",
+        headers={"Referer": "https://academy.example.com/login"},  # CSRF over HTTPS wants it
+        data={"csrf_token": token, "email": "admin@demo.example", "password": "demo-passwort"},
+    )
+    assert response.status_code == 400 and "falsch" in response.get_data(as_text=True)
 
 
 def test_wrong_setting_prints_one_line_not_a_traceback(tmp_path):

@@ -220,8 +220,42 @@ def test_result_shows_answers_and_explanations(learner, app):
     page = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
     assert page.count('class="quiz exam-question is-correct"') == 10
     assert page.count('class="quiz exam-question is-incorrect"') == 10
-    assert page.count('class="explanation"') == 20
-    assert "Ihre Wahl" in page and 'class="tag tag-correct"' in page  # show_correct_answers: true
+    # The bundled course reveals answers after a pass only: a failed attempt shows the
+    # explanations of what was answered right, and neither key nor explanation of the rest.
+    assert page.count('class="explanation"') == 10
+    assert "Ihre Wahl" in page and 'class="tag tag-correct"' not in page
+
+
+def test_a_result_keeps_its_rule_when_the_course_changes_or_disappears(
+    learner, app, replace_course, monkeypatch
+):
+    client, _ = learner
+    attempt_id = start_exam(client)  # started under the default: after_pass
+    submit_exam(client, app, attempt_id, correct=10)
+    replace_course(exam={"reveal_answers": "always"})
+    page = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
+    assert 'class="tag tag-correct"' not in page
+    with app.app_context():
+        from academy.learning.queries import catalog
+
+        monkeypatch.delitem(catalog()._courses, COURSE)  # the course is gone
+    gone = client.get(f"/courses/{COURSE}/exam/{attempt_id}/result").get_data(as_text=True)
+    assert "Leider nicht bestanden" in gone and 'class="tag tag-correct"' not in gone
+
+
+def test_option_ids_differ_between_attempts(learner, app, monkeypatch):
+    client, _ = learner
+    first = start_exam(client)
+    submit_exam(client, app, first, correct=0)
+    later = clock.utcnow() + timedelta(minutes=course(app).exam.retake_cooldown_minutes + 1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    second = start_exam(client)
+    ids = [
+        {o["id"] for q in drawn(app, attempt) for o in q["options"]} for attempt in (first, second)
+    ]
+    sources = [{o["source"] for q in drawn(app, a) for o in q["options"]} for a in (first, second)]
+    assert ids[0].isdisjoint(ids[1])
+    assert sources[0] & sources[1]  # the same questions' options, by their ids in the file
 
 
 def test_time_limit_is_enforced_on_the_server(learner, app, monkeypatch, replace_course):

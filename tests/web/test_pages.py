@@ -92,7 +92,7 @@ def test_server_error_page_shows_no_traceback(make_app, monkeypatch):
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr("academy.dashboard.views.learning.visible_courses", broken)
-    response = application.test_client().get("/")
+    response = application.test_client().get("/", base_url="https://academy.example.com")
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Ein Fehler ist aufgetreten" in page

@@ -77,10 +77,16 @@ def create(email: str, name: str, roles: tuple[str, ...], generate_password: boo
 
 
 @users_cli.command("demo")
-def demo() -> None:
-    """Create the demo accounts (development only) and print how to sign in."""
+@click.option("--yes", is_flag=True, help="Yes: create accounts with the published password.")
+def demo(yes: bool) -> None:
+    """Create the demo accounts (not in production) and print how to sign in."""
     if current_app.config["SETTINGS"].production:
         raise click.ClickException("demo accounts are not created in production")
+    if not yes:
+        raise click.ClickException(
+            f"demo accounts have the published password {DEMO_PASSWORD!r}; "
+            "add --yes to create them (make run does)"
+        )
     _require_schema()
     for email, name, roles in DEMO_ACCOUNTS:
         if queries.user_by_email(email) is None:

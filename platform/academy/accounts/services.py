@@ -28,6 +28,7 @@ from .outcomes import AccountRefusal, AccountRefused
 INVITATION_DAYS = 14
 RESET_HOURS = 2
 MIN_PASSWORD = 10
+DEMO_DOMAIN = "demo.example"
 
 
 def _hash_method() -> str:
@@ -88,10 +89,18 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    if is_demo_account(user) and current_app.config["SETTINGS"].production:
+        current_app.logger.warning("sign-in refused: demo account %s in production", user.email)
+        return None
     user.last_login_at = clock.utcnow()
     db.session.flush()
     audit.record("account.signed_in", user, user, person=user)
     return user
+
+
+def is_demo_account(user: User) -> bool:
+    """The accounts `flask users demo` creates, whose password is published."""
+    return user.email.endswith("@" + DEMO_DOMAIN)
 
 
 def set_password(user: User, password: str, by: User | None = None) -> None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..accounts import access
 from ..extensions import db, limiter
 from ..templating import external_url
-from ..web import found, list_params
+from ..web import found, list_params, noindex
 from . import numbers, queries, services
 from .forms import RevokeForm, VerifyForm
 from .models import Certificate
@@ -59,6 +59,7 @@ def _pdf_data(certificate: Certificate) -> CertificateData:
 
 @bp.get("/verify")
 @access.public
+@noindex
 def verify_form():
     form = VerifyForm(request.args)
     if request.args and form.validate():
@@ -74,6 +75,7 @@ def verify_form():
 
 @bp.get("/verify/<number>")
 @access.public
+@noindex
 @limiter.limit("30 per minute;300 per hour")
 def verify(number: str):
     canonical = numbers.normalize(number)

@@ -73,6 +73,14 @@ class Catalog:
         courses = [c for c in self._courses.values() if include_drafts or not c.draft]
         return sorted(courses, key=lambda c: c.title.casefold())
 
+    def editions(self, course: Course) -> list[str]:
+        """The slugs of every edition of this course (itself included)."""
+        self._reload_if_changed()
+        family = course.exam_family
+        return sorted(
+            {course.slug} | {c.slug for c in self._courses.values() if c.exam_family == family}
+        )
+
     def _reload_if_changed(self) -> None:
         if not self.auto_reload or time.monotonic() - self._checked_at < 1.0:
             return

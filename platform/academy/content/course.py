@@ -111,14 +111,11 @@ class ExamSettings:
     question_count: int  # drawn per attempt
     # After the exam, show the correct options and explanations: "always", "after_pass"
     # (after a failed attempt only whether each answer was right) or "never".
-    reveal_answers: str = "always"
+    reveal_answers: str = "after_pass"
     retake_cooldown_minutes: int = 0
     max_attempts_per_day: int = 3
     time_limit_minutes: int | None = None
     requires_modules: bool = True
-
-    def reveals_answers(self, passed: bool) -> bool:
-        return self.reveal_answers == "always" or (self.reveal_answers == "after_pass" and passed)
 
 
 @dataclass(frozen=True)
@@ -137,6 +134,12 @@ class Course:
     questions: tuple[Question, ...]  # the exam pool
     exam: ExamSettings
     media: frozenset[str] = field(default_factory=frozenset)  # servable files, relative
+    edition_of: str | None = None  # the course this one translates (same exam pool)
+
+    @property
+    def exam_family(self) -> str:
+        """Editions of one course share their exam's limits: one slug names them all."""
+        return self.edition_of or self.slug
 
     @property
     def minutes(self) -> int:

@@ -37,8 +37,10 @@ COURSE_FIELDS: dict[str, Field] = {
     "exam_questions": Field("int", minimum=1),
     "validity_months": Field("int", minimum=1, maximum=120),
     "draft": Field("bool", required=False, default=False),
+    # Another language edition of that course: the two share one exam's attempt limits.
+    "edition_of": Field("text", required=False, default=None),
     "reveal_answers": Field(
-        "text", required=False, default="always", choices=("always", "after_pass", "never")
+        "text", required=False, default="after_pass", choices=("always", "after_pass", "never")
     ),
     "show_correct_answers": Field("bool", required=False, default=None),  # older switch
     "retake_cooldown_minutes": Field("int", required=False, default=0, minimum=0),

@@ -449,6 +449,7 @@ def _build_course(course_dir, version, settings, intro_html, modules, pool, medi
         certificate_title=v["certificate_title"],
         validity_months=v["validity_months"],
         draft=v["draft"],
+        edition_of=v["edition_of"],
         intro_html=intro_html,
         modules=tuple(modules),
         questions=tuple(pool),

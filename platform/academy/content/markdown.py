@@ -22,6 +22,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from .course import Problem
+from .media import media_problem
 
 CALLOUT_TITLES = {
     "de": {
@@ -263,6 +264,8 @@ def _check_link(token: Token, block_map, ctx: Context) -> None:
         token.attrSet("href", module_url + fragment)
     elif target.is_file() and not ctx.files_allowed:
         ctx.problem(block_map, f"{NO_FILES_IN_ADDITIONS}: {href}")
+    elif target.is_file() and (problem := media_problem(target, image=False)):
+        ctx.problem(block_map, problem)
     elif target.is_file():
         token.attrSet("href", _media(target, ctx) + fragment)
     else:
@@ -286,6 +289,9 @@ def _check_image(token: Token, block_map, ctx: Context) -> None:
         return
     if not ctx.files_allowed:
         ctx.problem(block_map, f"{NO_FILES_IN_ADDITIONS}: {src}")
+        return
+    if problem := media_problem(target, image=True):
+        ctx.problem(block_map, problem)
         return
     token.attrSet("src", _media(target, ctx))
     if not plain_text(token).strip():

@@ -12,9 +12,10 @@ from ..content.course import ChoiceQuestion, Course, Question
 
 @dataclass(frozen=True)
 class DrawnOption:
-    id: str
+    id: str  # random for each attempt: answers seen in one attempt say nothing about another
     html: str
     correct: bool
+    source: str = ""  # the option's id in the course file (for statistics)
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,18 @@ class DrawnQuestion(ChoiceQuestion):
             "prompt": self.prompt_html,
             "body": self.body_html,
             "explanation": self.explanation_html,
-            "options": [{"id": o.id, "html": o.html, "correct": o.correct} for o in self.options],
+            "options": [
+                {"id": o.id, "html": o.html, "correct": o.correct, "source": o.source}
+                for o in self.options
+            ],
         }
 
     @classmethod
     def from_json(cls, data: Mapping) -> DrawnQuestion:
-        options = tuple(DrawnOption(o["id"], o["html"], o["correct"]) for o in data["options"])
+        options = tuple(
+            DrawnOption(o["id"], o["html"], o["correct"], o.get("source", o["id"]))
+            for o in data["options"]
+        )
         return cls(
             data["id"], data["module"], data["prompt"], data["body"], data["explanation"], options
         )
@@ -137,7 +144,10 @@ def _next_of_new_group(
 
 
 def _shuffled(question: Question, rng: random.Random) -> DrawnQuestion:
-    options = [DrawnOption(o.id, o.html, o.correct) for o in question.options]
+    options = [
+        DrawnOption(f"{rng.getrandbits(48):012x}", o.html, o.correct, o.id)
+        for o in question.options
+    ]
     rng.shuffle(options)
     return DrawnQuestion(
         question.id,

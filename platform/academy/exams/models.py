@@ -37,6 +37,9 @@ class ExamAttempt(db.Model):
     course_slug: Mapped[str] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(12))
     pass_mark: Mapped[int]  # as the course said when the attempt started
+    # What the result may reveal, as the course said at the start: the attempt keeps its
+    # rule even if the course changes or disappears (never fails open).
+    reveal_answers: Mapped[str] = mapped_column(String(12), default="after_pass")
     questions: Mapped[list] = mapped_column(JSON)  # DrawnQuestion.to_json() in order shown
     started_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
     deadline_at: Mapped[datetime | None]  # None: no time limit
@@ -50,6 +53,13 @@ class ExamAttempt(db.Model):
         return self.submitted_at is None and rules.timed_out(
             self.deadline_at, now or clock.utcnow()
         )
+
+    def reveals_answers(self) -> bool:
+        """Whether the result shows the correct options, by the rule kept with the attempt."""
+        if self.result is None:
+            return False
+        answered = any(self.result.answers.values())
+        return rules.reveals_answers(self.reveal_answers, self.result.passed, answered)
 
     def drawn_questions(self) -> list[DrawnQuestion]:
         return [DrawnQuestion.from_json(q) for q in self.questions]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..content import Course
 from ..extensions import db
-from ..learning.queries import CourseProgress
+from ..learning.queries import CourseProgress, catalog
 from . import rules
 from .models import ExamAttempt, ExamDraftAnswer, ExamResult
 
@@ -77,8 +77,9 @@ def passes_by_course(user) -> dict[str, datetime]:
     return {slug: when for slug, when in rows}
 
 
-def recent_attempts(user, course_slug: str, now: datetime) -> list[rules.PastAttempt]:
-    """The attempts of the last 24 hours, as the eligibility rules see them."""
+def recent_attempts(user, course_slugs: list[str], now: datetime) -> list[rules.PastAttempt]:
+    """The attempts of the last 24 hours in these courses, as the eligibility rules see
+    them."""
     rows = db.session.execute(
         select(
             ExamAttempt.started_at,
@@ -89,7 +90,7 @@ def recent_attempts(user, course_slug: str, now: datetime) -> list[rules.PastAtt
         .outerjoin(ExamResult)
         .where(
             ExamAttempt.user_id == user.id,
-            ExamAttempt.course_slug == course_slug,
+            ExamAttempt.course_slug.in_(course_slugs),
             ExamAttempt.started_at > now - rules.DAY,
         )
     )
@@ -98,7 +99,8 @@ def recent_attempts(user, course_slug: str, now: datetime) -> list[rules.PastAtt
 
 def eligibility(user, course: Course, progress: CourseProgress) -> rules.Eligibility:
     now = clock.utcnow()
-    attempts = recent_attempts(user, course.slug, now)
+    # The language editions of a course share one exam: their attempts count together.
+    attempts = recent_attempts(user, catalog().editions(course), now)
     return rules.eligibility(course.exam, progress.all_done, attempts, now)
 
 

@@ -67,11 +67,21 @@ def eligibility(
     if exam.requires_modules and not modules_done:
         return Eligibility(ExamRefusal.MODULES)
     recent = [a for a in attempts if a.started_at > now - DAY]
+    waits = []  # (until, refusal): when several rules apply, the later time is the true one
     failures = sorted(a.ended_at for a in recent if a.passed is False and a.ended_at)
     cooldown = timedelta(minutes=exam.retake_cooldown_minutes)
     if cooldown and failures and failures[-1] + cooldown > now:
-        return Eligibility(ExamRefusal.COOLDOWN, failures[-1] + cooldown)
+        waits.append((failures[-1] + cooldown, ExamRefusal.COOLDOWN))
     if len(recent) >= exam.max_attempts_per_day:
         starts = sorted(a.started_at for a in recent)
-        return Eligibility(ExamRefusal.DAILY_LIMIT, starts[-exam.max_attempts_per_day] + DAY)
+        waits.append((starts[-exam.max_attempts_per_day] + DAY, ExamRefusal.DAILY_LIMIT))
+    if waits:
+        until, refusal = max(waits)
+        return Eligibility(refusal, until)
     return Eligibility()
+
+
+def reveals_answers(rule: str, passed: bool, answered: bool) -> bool:
+    """May the result show the correct options? By the course's reveal_answers rule, and
+    never for an attempt without a single answer (its review would be the bare key)."""
+    return answered and (rule == "always" or (rule == "after_pass" and passed))

@@ -60,6 +60,7 @@ def _new_attempt(user, course: Course) -> ExamAttempt:
         course_slug=course.slug,
         course_version=course.version,
         pass_mark=course.exam.pass_mark,
+        reveal_answers=course.exam.reveal_answers,
         questions=[q.to_json() for q in draw(course, rng)],
         started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,

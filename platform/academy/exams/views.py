@@ -169,7 +169,7 @@ def result(slug: str, attempt_id: int):
         details=[(n, d) for n, d in details if not (only_wrong and d.correct)],
         wrong_count=sum(not d.correct for _, d in details),
         only_wrong=only_wrong,
-        reveal=course.exam.reveals_answers(passed) if course else False,
+        reveal=attempt.reveals_answers(),
         revise=[]
         if passed or course is None
         else modules_to_revise([d for _, d in details], course),

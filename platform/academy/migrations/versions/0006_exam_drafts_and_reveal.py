@@ -1,4 +1,4 @@
-"""exam draft answers
+"""exam draft answers; what an attempt's result may reveal
 
 Revision ID: 0006
 Revises: 0003
@@ -17,6 +17,12 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("exam_attempts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "reveal_answers", sa.String(length=12), nullable=False, server_default="after_pass"
+            )
+        )
     op.create_table(
         "exam_draft_answers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,3 +45,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table("exam_draft_answers")
+    with op.batch_alter_table("exam_attempts", schema=None) as batch_op:
+        batch_op.drop_column("reveal_answers")
