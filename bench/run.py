@@ -88,7 +88,7 @@ def sign_in(port: int) -> str:
     response = connection.getresponse()
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
     body = urlencode(
         {"csrf_token": token, "email": "bench@firma.example", "password": "bench-password-1"}
     )
@@ -174,16 +174,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        port, baseline_port = free_port(), free_port()
         env = {
             **os.environ,
             "APP_ENV": "production",
             "SECRET_KEY": "b" * 48,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
             "INSTANCE_DIR": tmp,
             "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
             "RATELIMIT_ENABLED": "false",
         }
         prepare(env)
-        port, baseline_port = free_port(), free_port()
         platform = gunicorn("app:app", port, env, workers=2)
         try:
             cookie = sign_in(port)
