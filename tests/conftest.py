@@ -18,6 +18,7 @@ from academy.content import Course
 from academy.extensions import db
 from academy.factory import create_app
 from academy.learning.queries import catalog
+from tests.fixtures import mail
 from tests.fixtures.journey import COURSE, finish_modules, pass_exam
 from tests.fixtures.settings import make_environ
 from tests.fixtures.web import PASSWORD, login
@@ -117,6 +118,26 @@ def _clean_tables(request) -> Iterator[None]:
             else:
                 for table in tables:
                     connection.execute(table.delete())
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on the loopback: (port, inbox)."""
+    with mail.smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_server):
+    """An app that sends its mail to `smtp_server`: (app, inbox)."""
+    port, inbox = smtp_server
+    application = make_app(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        SMTP_STARTTLS="false",
+        MAIL_FROM="akademie@firma.example",
+    )
+    return application, inbox
 
 
 @pytest.fixture

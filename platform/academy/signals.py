@@ -12,3 +12,9 @@ _signals = Namespace()
 module_completed = _signals.signal("module-completed")
 # kwargs: user, course, attempt (exams.models.ExamAttempt)
 exam_passed = _signals.signal("exam-passed")
+# kwargs: user, course, certificate (certificates.models.Certificate); sent after the
+# certificate row is flushed, in the transaction that issues it.
+certificate_issued = _signals.signal("certificate-issued")
+# kwargs: user. A person was created, or moved into another department (import, HR
+# form, registration, invitation, single sign-on): rules that target them may apply.
+person_placed = _signals.signal("person-placed")

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 import time
 from datetime import timedelta
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from academy import clock
 from academy.accounts.models import Invitation, User
 from academy.extensions import db
+from tests.fixtures.mail import free_port, mail_text, wait_for
 from tests.fixtures.web import PASSWORD, login, post
 
 
@@ -240,53 +235,6 @@ def test_invitation_form_reports_wrong_addresses(signed_in, app):
 # --- password reset with a real SMTP server --------------------------------------------
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, inbox
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, smtp_server, app):
-    port, inbox = smtp_server
-    application = make_app(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(port),
-        SMTP_STARTTLS="false",
-        MAIL_FROM="akademie@firma.example",
-    )
-    return application, inbox
-
-
-def mail_text(envelope) -> str:
-    """The decoded body, as a mail client shows it (the wire form may be quoted-printable)."""
-    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-    return message.get_body(("plain",)).get_content()
-
-
-def wait_for(inbox, count=1):
-    for _ in range(50):
-        if len(inbox.messages) >= count:
-            return
-        time.sleep(0.05)
-    raise AssertionError("no mail arrived")
-
-
 def test_password_reset_by_email_single_use(mail_app, create_user):
     application, inbox = mail_app
     _, email = create_user(email="vergesslich@firma.example")
@@ -346,9 +294,7 @@ def test_invitation_mail_is_sent(mail_app, create_user):
 
 
 def test_unreachable_mail_server_gives_a_clear_message(make_app, create_user):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # nothing listens here
+    port = free_port()  # nothing listens here
     application = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_STARTTLS="false")
     _, email = create_user()
     response = post(application.test_client(), "/password/forgot", {"email": email})

@@ -128,6 +128,7 @@ class Course:
     questions: tuple[Question, ...]  # the exam pool
     exam: ExamSettings
     media: frozenset[str] = field(default_factory=frozenset)  # servable files, relative
+    as_of: str = ""  # "Stand": the date of the knowledge the course reflects, as written
 
     @property
     def minutes(self) -> int:

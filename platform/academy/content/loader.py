@@ -331,4 +331,5 @@ def _build_course(course_dir, slug, settings, intro_html, modules, pool, media) 
             requires_modules=v["exam_requires_modules"],
         ),
         media=media,
+        as_of=v["as_of"],
     )
