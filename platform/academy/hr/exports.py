@@ -42,8 +42,9 @@ def csv_cell(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if is_formula_like(text) else text
+    if not isinstance(value, str):
+        return str(value)  # a number stays a number, also a negative one
+    return "'" + value if is_formula_like(value) else value
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
@@ -69,7 +70,7 @@ def xlsx_chunks(
     bold = Font(bold=True)
     sheet.append([_cell(sheet, name, font=bold) for name in header])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, v) if _needs_cell(v) else v for v in row])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)
@@ -77,17 +78,18 @@ def xlsx_chunks(
             yield chunk
 
 
-def _cell(sheet, value: object, font: Font | None = None) -> WriteOnlyCell:
-    if isinstance(value, datetime):
-        value = value.replace(microsecond=0)
-    elif isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
+def _needs_cell(value: object) -> bool:
+    """Plain values are fastest (openpyxl writes a date as a date cell, yyyy-mm-dd, by
+    itself); text that looks like a formula or holds control characters needs care."""
+    return isinstance(value, str) and (
+        is_formula_like(value) or ILLEGAL_CHARACTERS_RE.search(value) is not None
+    )
+
+
+def _cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, str) and is_formula_like(value):
+    if is_formula_like(value):
         cell.data_type = "s"  # openpyxl would make "=…" a formula
         cell.quotePrefix = True
     if font is not None:

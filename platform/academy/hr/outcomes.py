@@ -18,7 +18,6 @@ class HrRefusal(StrEnum):
     NOBODY = "nobody"
     NOT_OPEN = "not_open"
     PROTECTED = "protected"
-    IMPORT_PROBLEMS = "import_problems"
 
 
 class HrRefused(Refused):
@@ -34,7 +33,4 @@ class HrRefused(Refused):
         HrRefusal.NOBODY: _l("Niemand gefunden, dem der Kurs zugewiesen werden kann."),
         HrRefusal.NOT_OPEN: _l("Diese Zuweisung ist schon erledigt oder zurückgenommen."),
         HrRefusal.PROTECTED: _l("Konten von Admins ändern nur Admins."),
-        HrRefusal.IMPORT_PROBLEMS: _l(
-            "Die Datei wurde nicht importiert: %(count)d Problem(e). Es wurde nichts geändert."
-        ),
     }

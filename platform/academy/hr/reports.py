@@ -18,13 +18,11 @@ from .forms import STATUS_LABELS
 from .queries import ListFilters, Scope, list_export_rows
 
 
-def status_label(status: str) -> str:
-    labels = {**STATUS_LABELS, "revoked": _("Zertifikat widerrufen")}
-    return str(labels.get(status, status))
-
-
-def yes(value: bool) -> str:
-    return _("ja") if value else ""
+def status_labels() -> dict[str, str]:
+    """Every status in the reader's language, looked up once per download (a lookup per
+    row would cost more than reading the row)."""
+    labels = {str(k): str(v) for k, v in STATUS_LABELS.items()}
+    return {**labels, "revoked": _("Zertifikat widerrufen"), "yes": _("ja")}
 
 
 def people_table(
@@ -44,6 +42,7 @@ def people_table(
         _("Gültig bis"),
     ]
     query = list_export_rows(scope, today, filters).execution_options(yield_per=500)
+    labels = status_labels()
 
     def rows() -> Iterator[Sequence]:
         for row in db.session.execute(query):
@@ -52,8 +51,8 @@ def people_table(
                 *person,
                 titles.get(course, course),
                 due_on,
-                status_label(status),
-                yes(bool(overdue)),
+                labels.get(status, status),
+                labels["yes"] if overdue else "",
                 valid_until,
             ]
 
@@ -76,14 +75,16 @@ def _evidence_header() -> list[str]:
     ]
 
 
-def _status(row: evidence.EvidenceRow, today: date) -> str:
-    label = status_label(row.status(today))
-    return f"{label}, {status_label('overdue')}" if row.overdue(today) else label
+def _status(row: evidence.EvidenceRow, today: date, labels: dict[str, str]) -> str:
+    label = labels[row.status(today)]
+    return f"{label}, {labels['overdue']}" if row.overdue(today) else label
 
 
 def evidence_table(
     scope: Scope, today: date, filters: evidence.Filters, titles: dict[str, str]
 ) -> tuple[list[str], Iterator[Sequence]]:
+    labels = status_labels()
+
     def rows() -> Iterator[Sequence]:
         for row in evidence.rows(scope, filters):
             yield [
@@ -97,7 +98,7 @@ def evidence_table(
                 row.issued.date() if row.issued else None,
                 row.valid_until,
                 row.score,
-                _status(row, today),
+                _status(row, today, labels),
             ]
 
     return _evidence_header(), rows()
@@ -108,13 +109,13 @@ def evidence_pdf(
 ) -> bytes:
     """The whole report in one PDF: its rows are held in memory while it is laid out."""
     versions: set[tuple[str, str]] = set()
-    rows, first_issue = [], None
+    rows, first_issue, labels = [], None, status_labels()
     for row in evidence.rows(scope, filters):
         if row.course_version:
             versions.add((row.course_slug, row.course_version))
         if row.issued is not None:
             first_issue = min(first_issue or row.issued.date(), row.issued.date())
-        rows.append(_pdf_row(row, today, titles))
+        rows.append(_pdf_row(row, today, titles, labels))
     return pdf.render(
         _pdf_texts(today, first_issue, filters, titles), evidence.course_versions(versions), rows
     )
@@ -124,7 +125,9 @@ def _day(value: date | None) -> str:
     return format_date(value, format="medium") if value else ""
 
 
-def _pdf_row(row: evidence.EvidenceRow, today: date, titles: dict[str, str]) -> list[str]:
+def _pdf_row(
+    row: evidence.EvidenceRow, today: date, titles: dict[str, str], labels: dict[str, str]
+) -> list[str]:
     return [
         row.person,
         row.employee_number or "",
@@ -136,7 +139,7 @@ def _pdf_row(row: evidence.EvidenceRow, today: date, titles: dict[str, str]) -> 
         _day(row.issued.date() if row.issued else None),
         _day(row.valid_until),
         str(row.score) if row.score is not None else "",
-        _status(row, today),
+        _status(row, today, labels),
     ]
 
 

@@ -165,8 +165,10 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
     if only is not None:
         people = people.where(User.id.in_(only))
     columns = ["user_id", "course_slug", "due_on", "assigned_at", "rule_id", "assigned_by_id"]
-    result = db.session.execute(insert(Assignment).from_select(columns, people))
-    return result.rowcount or 0
+    table = Assignment.__table__
+    # Counted through RETURNING: psycopg reports no row count for INSERT … SELECT.
+    created = db.session.execute(insert(table).from_select(columns, people).returning(table.c.id))
+    return len(created.all())
 
 
 def end_rule(rule: AssignmentRule, by: User | None, scope: Scope) -> int:

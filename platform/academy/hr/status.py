@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import User
@@ -69,6 +69,7 @@ class Facts:
 
     base: Select
     valid_until: ColumnElement
+    started: ColumnElement[bool]  # the person read a module or sat an exam
     today: date
 
     def select(self, *columns) -> Select:
@@ -81,18 +82,6 @@ class Facts:
     @property
     def expired(self) -> ColumnElement[bool]:
         return self.valid_until < self.today
-
-    @property
-    def started(self) -> ColumnElement[bool]:
-        read = exists().where(
-            ModuleCompletion.user_id == Assignment.user_id,
-            ModuleCompletion.course_slug == Assignment.course_slug,
-        )
-        tried = exists().where(
-            ExamAttempt.user_id == Assignment.user_id,
-            ExamAttempt.course_slug == Assignment.course_slug,
-        )
-        return or_(read, tried)
 
     @property
     def status(self) -> ColumnElement[str]:
@@ -127,24 +116,38 @@ class Facts:
         return conditions[wanted]
 
 
+def _pairs(model, course_slug: str | None, name: str):
+    """Distinct (person, course) pairs of a table (GROUP BY: a hash, not a sort)."""
+    query = select(model.user_id, model.course_slug).group_by(model.user_id, model.course_slug)
+    if course_slug:
+        query = query.where(model.course_slug == course_slug)
+    return query.subquery(name)
+
+
 def facts(today: date, course_slug: str | None = None) -> Facts:
+    """Joins, not correlated sub-selects: PostgreSQL then estimates the cost of the
+    dashboard's GROUP BY correctly (and does not spend longer compiling it than
+    running it)."""
     best = best_certificates(course_slug)
+    read = _pairs(ModuleCompletion, course_slug, "read")
+    tried = _pairs(ExamAttempt, course_slug, "tried")
     query = (
         select()
         .select_from(Assignment)
         .join(User, User.id == Assignment.user_id)
-        .outerjoin(
-            best,
-            and_(
-                best.c.user_id == Assignment.user_id, best.c.course_slug == Assignment.course_slug
-            ),
-        )
+        .outerjoin(best, _same_pair(best))
+        .outerjoin(read, _same_pair(read))
+        .outerjoin(tried, _same_pair(tried))
         .where(is_open(), User.active)
     )
     if course_slug:
         query = query.where(Assignment.course_slug == course_slug)
-    return Facts(query, best.c.valid_until, today)
+    started = or_(read.c.user_id.is_not(None), tried.c.user_id.is_not(None))
+    return Facts(query, best.c.valid_until, started, today)
 
 
-def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _same_pair(subquery) -> ColumnElement[bool]:
+    return and_(
+        subquery.c.user_id == Assignment.user_id,
+        subquery.c.course_slug == Assignment.course_slug,
+    )

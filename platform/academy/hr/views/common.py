@@ -12,7 +12,7 @@ from ... import clock
 from ...accounts.models import Department
 from ...learning import queries as learning
 from .. import queries
-from ..forms import ListFilterForm, with_choices
+from ..forms import STATUS_LABELS, ListFilterForm, with_choices
 from ..queries import ListFilters, Scope
 
 HR = ("hr", "admin")
@@ -49,19 +49,13 @@ def list_filters(formdata=None) -> tuple[ListFilterForm, ListFilters]:
     filters = ListFilters(
         course=form.course.data or "",
         department_id=int(department) if department.isdigit() else None,
-        status=form.status.data if form.status.data in _statuses() else "",
+        status=form.status.data if form.status.data in STATUS_LABELS else "",
         due_before=form.due_before.data if not form.due_before.errors else None,
         manager=(form.manager.data or "").strip() if not form.manager.errors else "",
         search=(form.q.data or "").strip()[:100],
         sort=form.sort.data if form.sort.data in queries.SORTS else "due",
     )
     return form, filters
-
-
-def _statuses() -> set[str]:
-    from ..forms import STATUS_LABELS
-
-    return {str(s) for s in STATUS_LABELS}
 
 
 def filter_args(filters: ListFilters) -> dict[str, str]:
