@@ -15,6 +15,6 @@ exam_passed = _signals.signal("exam-passed")
 # kwargs: user, course, certificate (certificates.models.Certificate); sent after the
 # certificate row is flushed, in the transaction that issues it.
 certificate_issued = _signals.signal("certificate-issued")
-# kwargs: user. A person was created, or moved into another department (import, HR
-# form, registration, invitation, single sign-on): rules that target them may apply.
-person_placed = _signals.signal("person-placed")
+# kwargs: users (a list). People were created, or moved into another department (import,
+# HR form, registration, invitation, single sign-on): rules that cover them may apply.
+people_placed = _signals.signal("people-placed")

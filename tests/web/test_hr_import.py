@@ -10,7 +10,7 @@ from academy.accounts.models import Department, Invitation, User
 from academy.audit import AuditEvent
 from academy.extensions import db
 from tests.fixtures import hr
-from tests.fixtures.mail import mail_text, wait_for
+from tests.fixtures.mail import mail_text, parsed, wait_for
 from tests.fixtures.web import PASSWORD, login, post
 
 GOOD = """email,name,department,location,manager_email,employee_number,roles,language
@@ -146,6 +146,9 @@ def test_import_with_invite_mails_new_people_who_then_set_a_password(mail_app, t
     assert inbox.recipients() == [
         "anna.berg@firma.example", "carl.chef@firma.example", "dana.dorn@firma.example",
     ]  # fmt: skip
+    subjects = {m.rcpt_tos[0]: parsed(m)["Subject"] for m in inbox.messages}
+    assert subjects["anna.berg@firma.example"] == "Einladung zur Lernplattform"
+    assert subjects["carl.chef@firma.example"] == "Invitation to the learning platform"  # language en
     message = next(m for m in inbox.messages if m.rcpt_tos == ["anna.berg@firma.example"])
     link = re.search(r"https://academy\.example\.com(/invitation/\S+)", mail_text(message)).group(1)
     client = application.test_client()
@@ -211,3 +214,22 @@ def test_roles_are_added_never_taken_away(app, runner, tmp_path):
     assert people(app)["carl.chef@firma.example"].roles == {"learner", "trainer"}
     with app.app_context():
         assert db.session.query(Invitation).count() == 0
+
+
+def test_department_names_differing_in_case_are_one_department(app, runner, tmp_path):
+    text = GOOD.replace("Dana Dorn,Einkauf", "Dana Dorn,vertrieb ")
+    assert runner.invoke(args=["people", "import", str(write(tmp_path, text))]).exit_code == 0
+    with app.app_context():
+        assert [d.name for d in db.session.query(Department)] == ["Vertrieb"]
+
+
+def test_managers_in_a_circle_are_refused_and_nothing_is_imported(app, runner, tmp_path):
+    text = GOOD.replace(
+        "carl.chef@firma.example,Carl Chef,Vertrieb,Köln,,",
+        "carl.chef@firma.example,Carl Chef,Vertrieb,Köln,anna.berg@firma.example,",
+    )
+    result = runner.invoke(args=["people", "import", str(write(tmp_path, text))])
+    assert result.exit_code == 1
+    assert "Nobody can be their own manager, not even through others." in result.output
+    assert re.search(r"people\.csv:[23]: Nobody", result.output)
+    assert people(app) == {}

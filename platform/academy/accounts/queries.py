@@ -123,6 +123,19 @@ def users_by_emails(emails: Iterable[str]) -> dict[str, User]:
     return found
 
 
+def emails_by_employee_number(numbers: Iterable[str]) -> dict[str, str]:
+    """Employee number -> the address of the person holding it, for many numbers."""
+    wanted = sorted(set(numbers))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = db.session.execute(
+            select(User.employee_number, User.email).where(User.employee_number.in_(chunk))
+        )
+        found.update((number, email) for number, email in rows)
+    return found
+
+
 def user_by_employee_number(number: str) -> User | None:
     return db.session.scalar(select(User).where(User.employee_number == number))
 

@@ -9,7 +9,7 @@ AccountRefused before anything is written (or undoes it: all_or_nothing).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from .. import audit, clock
 from ..emails import domain_of, normalize_email
 from ..extensions import db
 from ..outcomes import all_or_nothing
-from ..signals import person_placed
+from ..signals import people_placed
 from . import queries
 from .access import ROLES
 from .models import (
@@ -90,8 +90,31 @@ def create_user(
         roles=sorted(user.roles),
         **{f: _shown(v) for f, v in details.items() if v},
     )
-    _placed(user)
+    _placed([user])
     return user
+
+
+def create_people(people: Sequence[Mapping], by: User | None) -> list[User]:
+    """Many accounts without a password at once (the HR import): one flush, one signal,
+    an audit event each. Each mapping has email, name, roles and PERSON_FIELDS; the
+    caller has checked that no address or employee number is taken."""
+    users = []
+    for spec in people:
+        user = User(email=normalize_email(spec["email"]), name=spec["name"].strip())
+        user.role_rows = [Role(name=r) for r in sorted(set(spec["roles"])) if r in ROLES]
+        for field in PERSON_FIELDS[1:]:
+            if field in spec:
+                setattr(user, field, spec[field])
+        users.append(user)
+    db.session.add_all(users)
+    db.session.flush()
+    for user, spec in zip(users, people, strict=True):
+        details = {f: _shown(spec[f]) for f in PERSON_FIELDS[1:] if spec.get(f)}
+        audit.record(
+            "account.created", by or user, user, person=user, roles=sorted(user.roles), **details
+        )
+    _placed(users)
+    return users
 
 
 # What update_person() may change (attributes of User).
@@ -127,8 +150,27 @@ def update_person(user: User, by: User | None, **changes) -> dict[str, tuple]:
         **{f: [_shown(b), _shown(a)] for f, (b, a) in changed.items()},
     )
     if "department" in changed:
-        _placed(user)
+        _placed([user])
     return changed
+
+
+@all_or_nothing
+def set_managers(pairs: Sequence[tuple[User, User | None]], by: User | None) -> list[User]:
+    """Managers for many people at once (the HR import), checked for cycles with all of
+    them in place; returns the people whose manager changed."""
+    changed = [
+        (user, user.manager, manager) for user, manager in pairs if user.manager is not manager
+    ]
+    for user, _before, manager in changed:
+        user.manager = manager
+    for user, _before, manager in changed:
+        _check_manager(user, manager)
+    db.session.flush()
+    for user, before, manager in changed:
+        audit.record(
+            "person.updated", by, user, person=user, manager=[_shown(before), _shown(manager)]
+        )
+    return [user for user, _before, _manager in changed]
 
 
 def _shown(value) -> object:
@@ -140,8 +182,8 @@ def _shown(value) -> object:
     return value
 
 
-def _placed(user: User) -> None:
-    person_placed.send(current_app._get_current_object(), user=user)
+def _placed(users: list[User]) -> None:
+    people_placed.send(current_app._get_current_object(), users=users)
 
 
 def _check_employee_number(user: User | None, number: str | None) -> None:
@@ -156,8 +198,8 @@ def _check_manager(user: User, manager: User | None) -> None:
     """Nobody manages themselves, not even through others (a cycle)."""
     seen = 0
     while manager is not None and seen < 100:
-        if manager.id == user.id:
-            raise AccountRefused(AccountRefusal.MANAGER_CYCLE)
+        if manager is user:
+            raise AccountRefused(AccountRefusal.MANAGER_CYCLE, email=user.email)
         manager, seen = manager.manager, seen + 1
 
 

@@ -23,7 +23,7 @@ def init_app(app) -> None:
         app.cli.add_command(group)
     # Only this app's signals: tests build several apps in one process.
     signals.certificate_issued.connect(services.renew_after_certificate, sender=app)
-    signals.person_placed.connect(services.apply_rules, sender=app)
+    signals.people_placed.connect(services.apply_rules, sender=app)
     hr = ("hr", "admin")
     navigation.add(
         app,

@@ -23,13 +23,12 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from .. import audit, clock
-from ..accounts import mails
 from ..accounts import queries as accounts
 from ..config import LANGUAGES
 from ..extensions import db
 from ..learning import queries as learning
 from ..outcomes import Refused
-from . import demo, evidence, exports, imports, queries, reminders, reports, services
+from . import demo, evidence, exports, imports, mails, queries, reminders, reports, services
 from .queries import Scope
 from .services import MAX_DUE_DAYS, Due
 
@@ -41,15 +40,19 @@ reminders_cli = AppGroup("reminders", help="Reminder mails (run daily from cron 
 EVERYTHING = Scope(everything=True)
 
 
-@contextmanager
-def _links() -> Iterator[None]:
-    """Mails link to the platform: build URLs from PUBLIC_URL (there is no request)."""
+def _public_url() -> str:
     public_url = current_app.config["SETTINGS"].public_url
     if not public_url:
         raise click.ClickException(
             "PUBLIC_URL is not set; mails need it for their links, e.g. PUBLIC_URL=https://academy.firma.de"
         )
-    with current_app.test_request_context(base_url=public_url):
+    return public_url
+
+
+@contextmanager
+def _links() -> Iterator[None]:
+    """Mails link to the platform: build URLs from PUBLIC_URL (there is no request)."""
+    with current_app.test_request_context(base_url=_public_url()):
         yield
 
 
@@ -67,17 +70,19 @@ def _english(refusal: Refused) -> str:
 @click.option("--invite", is_flag=True, help="Mail an invitation to each new person.")
 def import_people(file: Path, dry_run: bool, invite: bool) -> None:
     """Import people from a CSV file (all or nothing; importing again updates)."""
-    with _links() if invite and not dry_run else nullcontext():
+    if invite and not dry_run:
+        _public_url()  # before anything changes
+    with force_locale("en"):
         report, tokens = imports.run(
             file.read_bytes(), None, EVERYTHING, dry_run=dry_run, invite=invite
         )
-        with force_locale("en"):
-            for problem in report.problems:
-                click.echo(f"{file}:{problem.line}: {problem.message}")
-        if report.problems:
-            raise click.ClickException(f"{len(report.problems)} problem(s); nothing was imported")
-        db.session.commit()
-        failed = [a for a, t in tokens if not mails.send_invitation(a, t, None)[1]]
+        for problem in report.problems:
+            click.echo(f"{file}:{problem.line}: {problem.message}")
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} problem(s); nothing was imported")
+    db.session.commit()
+    with _links() if tokens else nullcontext():
+        failed = mails.send_invitations(tokens, None)
     _import_summary(report, len(tokens), failed)
 
 

@@ -20,8 +20,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..accounts.forms import MultiCheckboxField
-from ..emails import MAX_LENGTH, is_email
-from ..forms import EmailAddress, Form
+from ..emails import MAX_LENGTH
+from ..forms import EmailAddress, Form, email_list
 from .services import MAX_DUE_DAYS
 from .status import Flag, Status
 
@@ -157,17 +157,9 @@ class AssignForm(Form):
         field.addresses = []
         if self.target.data != "people":
             return
-        addresses = [
-            a.strip() for a in (field.data or "").replace(",", "\n").splitlines() if a.strip()
-        ]
-        if not addresses:
+        if not (field.data or "").strip():
             raise ValidationError(_l("Bitte geben Sie mindestens eine E-Mail-Adresse ein."))
-        if len(addresses) > 500:
-            raise ValidationError(_l("Höchstens 500 Adressen auf einmal."))
-        wrong = [a for a in addresses if not is_email(a)]
-        if wrong:
-            raise ValidationError(_l("Ungültige E-Mail-Adresse(n): %(a)s", a=", ".join(wrong[:5])))
-        field.addresses = addresses
+        field.addresses = email_list(field.data, 500)
 
     def validate_due_on(self, field):
         if self.due_kind.data == "date" and field.data is None:

@@ -26,7 +26,7 @@ from .. import audit
 from ..accounts import queries as people
 from ..accounts import services as accounts
 from ..accounts.access import ROLES
-from ..accounts.models import Department, User
+from ..accounts.models import Department, User, department_key
 from ..accounts.outcomes import AccountRefused
 from ..config import LANGUAGES
 from ..emails import MAX_LENGTH, is_email, normalize_email
@@ -252,7 +252,8 @@ class Context:
     by: User | None  # None: a command (the platform itself, sees everything)
     scope: Scope
     existing: dict[str, User]
-    departments: dict[str, Department | None]  # name key -> department (None: new)
+    departments: dict[str, Department | None]  # department_key -> department (None: new)
+    numbers: dict[str, str]  # employee number -> address of who holds it now
 
     @property
     def may_give_roles(self) -> bool:
@@ -260,9 +261,14 @@ class Context:
 
 
 def context(rows: list[Row], by: User | None, scope: Scope) -> Context:
+    """A few queries for the whole file, not one per line."""
     emails = {r.email for r in rows} | {r.manager_email for r in rows if r.manager_email}
-    departments = {r.department: people.department_by_name(r.department) for r in rows}
-    return Context(by, scope, people.users_by_emails(emails), departments)
+    names = {department_key(r.department): r.department for r in rows}
+    departments = {key: people.department_by_name(name) for key, name in names.items()}
+    numbers = people.emails_by_employee_number(
+        {r.employee_number for r in rows if r.employee_number}
+    )
+    return Context(by, scope, people.users_by_emails(emails), departments, numbers)
 
 
 def check(rows: list[Row], ctx: Context) -> list[Problem]:
@@ -276,7 +282,7 @@ def check(rows: list[Row], ctx: Context) -> list[Problem]:
 
 def _check_row(row: Row, ctx: Context, in_file: set[str]) -> list[Problem]:
     problems = []
-    department = ctx.departments[row.department]
+    department = ctx.departments[department_key(row.department)]
     person = ctx.existing.get(row.email)
     if person is not None and not ctx.scope.covers(person):
         problems.append(
@@ -306,19 +312,18 @@ def _check_row(row: Row, ctx: Context, in_file: set[str]) -> list[Problem]:
         )
     if set(row.roles) - {"learner"} and not ctx.may_give_roles:
         problems.append(Problem(row.line, _l("Nur Admins vergeben andere Rollen als „learner“.")))
-    if row.employee_number:
-        holder = people.user_by_employee_number(row.employee_number)
-        if holder is not None and holder.email != row.email:
-            problems.append(
-                Problem(
-                    row.line,
-                    _l(
-                        "Die Personalnummer %(number)s gehört schon %(email)s.",
-                        number=row.employee_number,
-                        email=holder.email,
-                    ),
-                )
+    holder = ctx.numbers.get(row.employee_number or "")
+    if holder is not None and holder != row.email:
+        problems.append(
+            Problem(
+                row.line,
+                _l(
+                    "Die Personalnummer %(number)s gehört schon %(email)s.",
+                    number=row.employee_number,
+                    email=holder,
+                ),
             )
+        )
     if (
         row.manager_email
         and row.manager_email not in in_file
@@ -365,49 +370,57 @@ def run(data: bytes, by: User | None, scope: Scope, *, dry_run: bool, invite: bo
 
 
 def _apply(rows: list[Row], ctx: Context, report: Report, invite: bool) -> list[tuple[str, str]]:
-    departments = _departments(ctx, report)
-    known = dict(ctx.existing)
-    changed: set[str] = set()
-    tokens = []
-    for row in rows:  # first everyone, so that managers later in the file exist
-        try:
-            if row.email in known:
-                if _update(known[row.email], row, departments, ctx.by):
+    """New people in one batch, then changes to known people, then every manager (they
+    may come later in the file). A refusal becomes a problem on its line."""
+    departments = _departments(rows, ctx, report)
+    lines = {row.email: row.line for row in rows}
+    new = [row for row in rows if row.email not in ctx.existing]
+    created = accounts.create_people([_new_person(r, departments) for r in new], ctx.by)
+    report.created = [person.email for person in created]
+    known = {**ctx.existing, **{person.email: person for person in created}}
+    tokens = (
+        [(p.email, accounts.create_invitation(p.email, (), ctx.by)) for p in created]
+        if invite
+        else []
+    )
+    changed = set()
+    for row in rows:
+        if row.email in ctx.existing:
+            try:
+                if _update(ctx.existing[row.email], row, departments, ctx.by):
                     changed.add(row.email)
-            else:
-                known[row.email] = _create(row, departments, ctx.by)
-                report.created.append(row.email)
-                if invite:
-                    tokens.append((row.email, accounts.create_invitation(row.email, (), ctx.by)))
-        except AccountRefused as refusal:
-            report.problems.append(Problem(row.line, refusal.message))
-    for row in rows:  # then the managers
-        if row.manager_email is None or row.email not in known:
-            continue
-        manager = known.get(row.manager_email) if row.manager_email else None
-        try:
-            if accounts.update_person(known[row.email], ctx.by, manager=manager):
-                changed.add(row.email)
-        except AccountRefused as refusal:
-            report.problems.append(Problem(row.line, refusal.message))
+            except AccountRefused as refusal:
+                report.problems.append(Problem(row.line, refusal.message))
+    pairs = [
+        (known[row.email], known.get(row.manager_email) if row.manager_email else None)
+        for row in rows
+        if row.manager_email is not None
+    ]
+    try:
+        changed.update(person.email for person in accounts.set_managers(pairs, ctx.by))
+    except AccountRefused as refusal:
+        report.problems.append(
+            Problem(lines.get(refusal.details.get("email", ""), 1), refusal.message)
+        )
     report.updated = sorted(changed - set(report.created))
     report.unchanged = len(rows) - len(report.created) - len(report.updated)
     return tokens
 
 
-def _departments(ctx: Context, report: Report) -> dict[str, Department]:
-    result = {}
-    for name, department in ctx.departments.items():
-        if department is None:
-            department = accounts.create_department(name, ctx.by)
-            report.departments_created.append(department.name)
-        result[name] = department
+def _departments(rows: list[Row], ctx: Context, report: Report) -> dict[str, Department]:
+    """Department key -> department; a new one is named as the file first spells it."""
+    result = {key: d for key, d in ctx.departments.items() if d is not None}
+    for row in rows:
+        key = department_key(row.department)
+        if key not in result:
+            result[key] = accounts.create_department(row.department, ctx.by)
+            report.departments_created.append(result[key].name)
     return result
 
 
 def _details(row: Row, departments: dict[str, Department]) -> dict:
     """The fields the file sets: columns it does not have are left out."""
-    details: dict = {"department": departments[row.department]}
+    details: dict = {"department": departments[department_key(row.department)]}
     if row.location is not None:
         details["location"] = row.location or None
     if row.employee_number is not None:
@@ -417,9 +430,9 @@ def _details(row: Row, departments: dict[str, Department]) -> dict:
     return details
 
 
-def _create(row: Row, departments: dict[str, Department], by: User | None) -> User:
-    roles = tuple(dict.fromkeys(("learner", *row.roles)))
-    return accounts.create_user(row.email, row.name, None, roles, by, **_details(row, departments))
+def _new_person(row: Row, departments: dict[str, Department]) -> dict:
+    roles = ("learner", *row.roles)
+    return {"email": row.email, "name": row.name, "roles": roles, **_details(row, departments)}
 
 
 def _update(person: User, row: Row, departments: dict[str, Department], by: User | None) -> bool:

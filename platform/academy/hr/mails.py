@@ -1,4 +1,5 @@
-"""The reminder mails, composed in the recipient's language: plain text and HTML."""
+"""HR's mails in the recipient's language: reminders (plain text and HTML), and the
+invitations HR sends (through the accounts domain's invitation mail)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from .. import clock
+from ..accounts import mails as account_mails
+from ..accounts import queries as people
+from ..accounts.models import User
 from ..config import LANGUAGES
 from ..learning import queries as learning
 from ..mail import Mail
@@ -106,3 +110,16 @@ def _paragraphs(row: Reminder, values: dict) -> list[str]:
             "Sie können die Module in mehreren Sitzungen lesen; Ihr Fortschritt wird gespeichert. Mit bestandener Prüfung erhalten Sie Ihr Zertifikat."
         ),
     ]
+
+
+def send_invitations(tokens: list[tuple[str, str]], inviter: User | None) -> list[str]:
+    """Mail each (address, token) in the invitee's language (German when unknown);
+    returns the addresses whose mail the server refused."""
+    failed = []
+    for address, token in tokens:
+        person = people.user_by_email(address)
+        language = person.locale if person is not None and person.locale in LANGUAGES else "de"
+        with force_locale(language):
+            if not account_mails.send_invitation(address, token, inviter)[1]:
+                failed.append(address)
+    return failed

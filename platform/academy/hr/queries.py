@@ -499,19 +499,8 @@ def assignment(scope: Scope, assignment_id: int) -> Assignment | None:
     return found if found is not None and scope.covers(found.user) else None
 
 
-def active_rules_for(user: User) -> list[AssignmentRule]:
-    """The rules that cover this person: for everyone, and for their department."""
-    return list(
-        db.session.scalars(
-            select(AssignmentRule).where(
-                AssignmentRule.ended_at.is_(None),
-                or_(
-                    AssignmentRule.department_id.is_(None),
-                    AssignmentRule.department_id == user.department_id,
-                ),
-            )
-        )
-    )
+def active_rules() -> list[AssignmentRule]:
+    return list(db.session.scalars(select(AssignmentRule).where(AssignmentRule.ended_at.is_(None))))
 
 
 def active_rules_for_department(department: Department) -> list[AssignmentRule]:
@@ -519,20 +508,6 @@ def active_rules_for_department(department: Department) -> list[AssignmentRule]:
         db.session.scalars(
             select(AssignmentRule).where(
                 AssignmentRule.ended_at.is_(None), AssignmentRule.department_id == department.id
-            )
-        )
-    )
-
-
-def has_assignment_from(user: User, rules: Iterable[AssignmentRule]) -> set[int]:
-    """Ids of the rules that gave this person an assignment already (open or not)."""
-    ids = [r.id for r in rules]
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Assignment.rule_id).where(
-                Assignment.user_id == user.id, Assignment.rule_id.in_(ids)
             )
         )
     )

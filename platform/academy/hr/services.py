@@ -6,6 +6,7 @@ accounts services). They check the rules first, flush, record an audit event; th
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -140,7 +141,8 @@ def create_rule(
 
 def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | None = None) -> int:
     """INSERT … SELECT: the rule's assignment for every active person it covers who has
-    no open one for the course (one statement, whatever the number of people)."""
+    no open one for the course and never had one from this rule (one statement,
+    whatever the number of people)."""
     today = clock.today()
     due_on = rule.due_for(today)
     best = best_certificates(rule.course_slug)
@@ -148,6 +150,7 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
     already = exists().where(
         Assignment.user_id == User.id, Assignment.course_slug == rule.course_slug, is_open()
     )
+    given = exists().where(Assignment.user_id == User.id, Assignment.rule_id == rule.id)
     people = (
         select(
             User.id,
@@ -158,7 +161,7 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
             literal(by.id, Integer) if by is not None else null(),
         )
         .outerjoin(best, best.c.user_id == User.id)
-        .where(User.active, ~already)
+        .where(User.active, ~already, ~given)
     )
     if rule.department_id is not None:
         people = people.where(User.department_id == rule.department_id)
@@ -202,16 +205,23 @@ def cancel_assignment(assignment: Assignment, by: User | None) -> None:
     )
 
 
-def apply_rules(_sender, *, user: User, **_extra) -> None:
-    """Receiver of person_placed: a person who was created or changed department gets
-    the assignments of the rules that now cover them (once per rule)."""
-    if not user.active or user.id is None:
+def apply_rules(_sender, *, users: list[User], **_extra) -> None:
+    """Receiver of people_placed: people who were created or changed department get the
+    assignments of the rules that now cover them (one INSERT per rule, once per rule and
+    person, whatever the number of people)."""
+    by_department: dict[int | None, list[int]] = defaultdict(list)
+    for user in users:
+        if user.active:
+            by_department[user.department_id].append(user.id)
+    if not by_department:
         return
-    rules = queries.active_rules_for(user)
-    given = queries.has_assignment_from(user, rules)
-    for rule in rules:
-        if rule.id not in given:
-            _assign(user, rule.course_slug, Due(rule.due_on, rule.due_days), rule, None)
+    everyone = [i for ids in by_department.values() for i in ids]
+    for rule in queries.active_rules():
+        covered = everyone if rule.department_id is None else by_department.get(rule.department_id)
+        created = _assign_in_bulk(rule, None, only=covered) if covered else 0
+        if created:
+            person = users[0] if len(users) == 1 else None
+            audit.record("assignment_rule.applied", None, rule, person=person, people=created)
 
 
 def renew_after_certificate(

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import audit
-from ...accounts import access, mails
+from ...accounts import access
 from ...extensions import db
 from ...web import list_params
-from .. import evidence, exports, imports, queries, reminders, reports
+from .. import evidence, exports, imports, mails, queries, reminders, reports
 from ..forms import EvidenceForm, ImportForm, with_choices
 from . import bp
 from .common import HR, course_titles, departments_in_scope, scope, today
@@ -63,11 +63,7 @@ def people_import():
         db.session.rollback()
         return render_template("hr/import.html", form=form, report=report), 400
     db.session.commit()
-    failed = [
-        address
-        for address, token in tokens
-        if not mails.send_invitation(address, token, current_user)[1]
-    ]
+    failed = mails.send_invitations(tokens, current_user)
     if failed:
         flash(
             _(

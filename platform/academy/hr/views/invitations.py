@@ -7,12 +7,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...accounts import access, mails
+from ...accounts import access
 from ...accounts import services as accounts
 from ...accounts.outcomes import AccountRefused
 from ...extensions import db
 from ...web import found, list_params
-from .. import queries
+from .. import mails, queries
 from . import bp
 from .common import HR, scope
 
@@ -36,8 +36,7 @@ def resend_invitation(invitation_id: int):
         flash(refusal.message, "error")
         return redirect(url_for("hr.invitations"))
     db.session.commit()
-    _link, sent = mails.send_invitation(invitation.email, token, current_user)
-    if sent:
+    if not mails.send_invitations([(invitation.email, token)], current_user):
         flash(_("Die Einladung an %(a)s ist erneut versendet.", a=invitation.email), "success")
     else:
         flash(

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ... import audit
-from ...accounts import access, mails
+from ...accounts import access
 from ...accounts import queries as accounts_queries
 from ...accounts import services as accounts
 from ...accounts.outcomes import AccountRefused
@@ -17,7 +17,7 @@ from ...extensions import db
 from ...learning import queries as learning
 from ...outcomes import Refused
 from ...web import found, list_params
-from .. import queries, reminders, reports, services
+from .. import mails, queries, reminders, reports, services
 from ..forms import AssignForm, NewPersonForm, PersonForm, with_choices
 from ..outcomes import HrRefused
 from . import bp
@@ -167,10 +167,7 @@ def new_person():
 def _invite(address: str, token: str | None) -> None:
     if token is None:
         return
-    _link, sent = mails.send_invitation(address, token, current_user)
-    if sent:
-        flash(_("Die Einladung an %(a)s ist versendet.", a=address), "success")
-    else:
+    if mails.send_invitations([(address, token)], current_user):
         flash(
             _(
                 "Die Einladung an %(a)s konnte nicht versendet werden; senden Sie sie unter „Einladungen“ erneut.",
@@ -178,6 +175,8 @@ def _invite(address: str, token: str | None) -> None:
             ),
             "error",
         )
+    else:
+        flash(_("Die Einladung an %(a)s ist versendet.", a=address), "success")
 
 
 def _person_page(person, form, status: int = 200):
