@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 import re
 
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
 from academy.accounts.models import Department, Invitation, User
 from academy.audit import AuditEvent
 from academy.extensions import db
 from tests.fixtures import hr
 from tests.fixtures.mail import mail_text, parsed, wait_for
-from tests.fixtures.web import PASSWORD, login, post
+from tests.fixtures.web import PASSWORD, csrf_token, login, post
 
 GOOD = """email,name,department,location,manager_email,employee_number,roles,language
 anna.berg@firma.example,Anna Berg,Vertrieb,Köln,carl.chef@firma.example,10023,learner,de
@@ -148,7 +151,9 @@ def test_import_with_invite_mails_new_people_who_then_set_a_password(mail_app, t
     ]  # fmt: skip
     subjects = {m.rcpt_tos[0]: parsed(m)["Subject"] for m in inbox.messages}
     assert subjects["anna.berg@firma.example"] == "Einladung zur Lernplattform"
-    assert subjects["carl.chef@firma.example"] == "Invitation to the learning platform"  # language en
+    assert (
+        subjects["carl.chef@firma.example"] == "Invitation to the learning platform"
+    )  # language en
     message = next(m for m in inbox.messages if m.rcpt_tos == ["anna.berg@firma.example"])
     link = re.search(r"https://academy\.example\.com(/invitation/\S+)", mail_text(message)).group(1)
     client = application.test_client()
@@ -233,3 +238,25 @@ def test_managers_in_a_circle_are_refused_and_nothing_is_imported(app, runner, t
     assert "Nobody can be their own manager, not even through others." in result.output
     assert re.search(r"people\.csv:[23]: Nobody", result.output)
     assert people(app) == {}
+
+
+def test_a_large_file_is_accepted_from_hr_only(app):
+    rows = ["email,name,department"] + [
+        f"p{n}@firma.example,Person {n:05d} {'x' * 60},Abteilung" for n in range(30_000)
+    ]
+    data = "\n".join([*rows, rows[1]])  # the last line repeats the first: read, then refused
+    assert len(data) > 2 * 1024 * 1024  # beyond the site-wide limit
+    client = hr.hr_client(app, everything=True)
+    # Encoded here, in memory: the test client would spool a large body to a file it never closes.
+    fields = {
+        "csrf_token": csrf_token(client),
+        "dry_run": "y",
+        "file": FileStorage(io.BytesIO(data.encode()), "a.csv"),
+    }
+    boundary, body = encode_multipart(fields)
+    kind = f"multipart/form-data; boundary={boundary}"
+    response = client.post("/hr/import", data=body, content_type=kind)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "„p0@firma.example“ steht schon in Zeile 2." in page
+    assert '<td class="num">30002</td>' in page
+    assert app.test_client().post("/hr/import", data=body, content_type=kind).status_code == 413

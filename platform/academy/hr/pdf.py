@@ -5,6 +5,7 @@ landscape, the DejaVu fonts bundled with the certificates (full German character
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,9 +15,13 @@ from fpdf.fonts import FontFace
 from ..certificates.pdf import FONTS, MUTED, PRIMARY
 from .evidence import CourseVersion
 
+# fpdf2 subsets the fonts through fontTools, which logs every glyph at INFO level: that
+# would bury the command's own output (reports evidence --format pdf).
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
 # Column widths in mm (277 mm usable): person, no., department, course, version, "Stand",
 # certificate, issued, valid until, score, status.
-WIDTHS = (44, 18, 30, 34, 18, 20, 40, 19, 19, 12, 23)
+WIDTHS = (37, 21, 27, 30, 21, 22, 40, 18, 18, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def _table(pdf: FPDF, texts: Texts, rows: list[Sequence[str]]) -> None:
         pdf.set_font("DejaVu", "", 10)
         pdf.cell(0, 6, texts.empty, new_x="LMARGIN", new_y="NEXT")
         return
-    pdf.set_font("DejaVu", "", 7)
+    pdf.set_font("DejaVu", "", 6.5)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=PRIMARY)
     with pdf.table(
         col_widths=WIDTHS,

@@ -46,10 +46,17 @@ def attachment(filename: str) -> dict[str, str]:
 # --- import -----------------------------------------------------------------------------
 
 
+def allow_large_import() -> None:
+    """A before-request hook: the import takes files larger than the site-wide limit,
+    from HR only (nobody else gets a large request body read)."""
+    is_hr = current_user.is_authenticated and current_user.has_any_role(*HR)
+    if request.endpoint == "hr.people_import" and is_hr:
+        request.max_content_length = MAX_IMPORT_BYTES
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @access.roles(*HR)
 def people_import():
-    request.max_content_length = MAX_IMPORT_BYTES  # more than the site-wide limit
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template(
