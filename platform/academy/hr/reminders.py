@@ -29,7 +29,6 @@ from ..extensions import db
 from ..mail import MailError, connection
 from . import mails
 from .models import Assignment, Reminder, ReminderKind, ReminderStatus
-from .queries import Scope
 from .status import facts
 
 BATCH = 50
@@ -223,7 +222,7 @@ class Delivery:
     failed: list[Reminder] = field(default_factory=list)
 
 
-def waiting(scope: Scope | None = None) -> list[Reminder]:
+def waiting() -> list[Reminder]:
     """Queued and failed reminders: what the next delivery sends."""
     query = (
         select(Reminder)
@@ -231,8 +230,6 @@ def waiting(scope: Scope | None = None) -> list[Reminder]:
         .options(joinedload(Reminder.recipient))
         .order_by(Reminder.id)
     )
-    if scope is not None:
-        query = query.join(User, User.id == Reminder.user_id).where(scope.people())
     return list(db.session.scalars(query).unique())
 
 

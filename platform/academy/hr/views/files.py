@@ -14,7 +14,7 @@ from ... import audit
 from ...accounts import access
 from ...extensions import db
 from ...web import list_params
-from .. import evidence, exports, imports, mails, queries, reminders, reports
+from .. import evidence, exports, imports, mails, queries, reports
 from ..forms import EvidenceForm, ImportForm, with_choices
 from . import bp
 from .common import HR, course_titles, departments_in_scope, scope, today
@@ -127,7 +127,6 @@ def reports_page():
         form=_evidence_form(submitted=False),
         reminders=queries.reminders_page(scope(), page),
         counts=queries.reminder_counts(scope()),
-        waiting=len(reminders.waiting(scope())),
     )
 
 
@@ -141,7 +140,6 @@ def evidence_download():
             form=form,
             reminders=queries.reminders_page(scope(), 1),
             counts=queries.reminder_counts(scope()),
-            waiting=0,
         ), 400
     filters = evidence.Filters(
         course=form.course.data or "",
