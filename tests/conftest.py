@@ -128,16 +128,27 @@ def smtp_server():
 
 
 @pytest.fixture
-def mail_app(make_app, smtp_server):
-    """An app that sends its mail to `smtp_server`: (app, inbox)."""
+def make_mail_app(make_app, smtp_server) -> Callable[..., tuple[Flask, mail.Inbox]]:
+    """An app (with these further settings) that sends its mail to `smtp_server`."""
     port, inbox = smtp_server
-    application = make_app(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(port),
-        SMTP_STARTTLS="false",
-        MAIL_FROM="akademie@firma.example",
-    )
-    return application, inbox
+
+    def make(**settings: str) -> tuple[Flask, mail.Inbox]:
+        application = make_app(
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(port),
+            SMTP_STARTTLS="false",
+            MAIL_FROM="akademie@firma.example",
+            **settings,
+        )
+        return application, inbox
+
+    return make
+
+
+@pytest.fixture
+def mail_app(make_mail_app):
+    """An app that sends its mail to `smtp_server`: (app, inbox)."""
+    return make_mail_app()
 
 
 @pytest.fixture

@@ -172,15 +172,9 @@ def test_two_runs_at_once_send_each_reminder_once(situation, smtp_server, databa
 
 
 def test_overdue_reminders_go_weekly_and_to_the_manager_when_configured(
-    make_app, smtp_server, situation, monkeypatch
+    make_mail_app, situation, monkeypatch
 ):
-    port, inbox = smtp_server
-    application = make_app(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(port),
-        SMTP_STARTTLS="false",
-        REMINDER_MANAGER_COPY="true",
-    )
+    application, inbox = make_mail_app(REMINDER_MANAGER_COPY="true")
     send(application)
     manager_mails = [parsed(m) for m in inbox.messages if m.rcpt_tos == ["chef@firma.example"]]
     assert [m["Subject"] for m in manager_mails] == ["Überfällige Schulung in Ihrem Team: Spaet1"]
