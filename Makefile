@@ -8,7 +8,7 @@ FLASK  := $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint format bench translations clean
+.PHONY: install run test lint format bench bench-hr translations clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) users demo --yes
+	$(FLASK) people demo
 	-$(FLASK) courses check
 	@echo "Serving on http://$(HOST):$(PORT) – stop with Ctrl+C"
 	$(FLASK) run --host $(HOST) --port $(PORT) --reload --no-debugger
@@ -39,6 +40,10 @@ format: install
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+
+# HR figures and exports at 50,000 people (SQLite; BENCH_ARGS="--database-url … --reset" for PostgreSQL)
+bench-hr: install
+	$(VENV)/bin/python bench/hr.py $(BENCH_ARGS)
 
 # Re-extract UI strings and compile the catalogs after changing texts.
 translations: install

@@ -18,8 +18,8 @@ from academy.content import Course
 from academy.extensions import db
 from academy.factory import create_app
 from academy.learning.queries import catalog
+from tests.fixtures import mail
 from tests.fixtures.journey import COURSE, finish_modules, pass_exam
-from tests.fixtures.mail import Inbox, start_smtp_server
 from tests.fixtures.settings import make_environ
 from tests.fixtures.web import PASSWORD, login
 
@@ -121,6 +121,37 @@ def _clean_tables(request) -> Iterator[None]:
 
 
 @pytest.fixture
+def smtp_server():
+    """A real SMTP server on the loopback: (port, inbox)."""
+    with mail.smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def make_mail_app(make_app, smtp_server) -> Callable[..., tuple[Flask, mail.Inbox]]:
+    """An app (with these further settings) that sends its mail to `smtp_server`."""
+    port, inbox = smtp_server
+
+    def make(**settings: str) -> tuple[Flask, mail.Inbox]:
+        application = make_app(
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(port),
+            SMTP_STARTTLS="false",
+            MAIL_FROM="akademie@firma.example",
+            **settings,
+        )
+        return application, inbox
+
+    return make
+
+
+@pytest.fixture
+def mail_app(make_mail_app):
+    """An app that sends its mail to `smtp_server`: (app, inbox)."""
+    return make_mail_app()
+
+
+@pytest.fixture
 def client(app) -> FlaskClient:
     return app.test_client()
 
@@ -200,24 +231,3 @@ def replace_course(app, monkeypatch) -> Callable[..., Course]:
         return changed
 
     return replace
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, Inbox]]:
-    """A real SMTP server on the loopback: (port, inbox)."""
-    port, inbox, controller = start_smtp_server()
-    yield port, inbox
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, smtp_server) -> tuple[Flask, Inbox]:
-    """An app that sends its mail to the test's SMTP server: (app, inbox)."""
-    port, inbox = smtp_server
-    application = make_app(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(port),
-        SMTP_STARTTLS="false",
-        MAIL_FROM="akademie@firma.example",
-    )
-    return application, inbox

@@ -53,6 +53,11 @@ class Settings:
     smtp_user: str
     smtp_password: str
     smtp_starttls: bool
+    smtp_tls: bool  # implicit TLS from the first byte (port 465) instead of STARTTLS
+    reminder_due_days: tuple[int, ...]  # days before an assignment's due date, e.g. (14, 3, 0)
+    reminder_overdue_every: int  # days between reminders once overdue; 0: none
+    reminder_expiry_days: tuple[int, ...]  # days before a certificate expires
+    reminder_manager_copy: bool  # overdue reminders also go to the person's manager
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     proxy_hops: int  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
@@ -97,7 +102,12 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_port=_int(env, "SMTP_PORT", 587, 1, 65535),
         smtp_user=env.get("SMTP_USER", ""),
         smtp_password=env.get("SMTP_PASSWORD", ""),
-        smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
+        smtp_starttls=_starttls(env),
+        smtp_tls=_flag(env, "SMTP_TLS", False),
+        reminder_due_days=_days(env, "REMINDER_DAYS_BEFORE_DUE", (14, 3, 0)),
+        reminder_overdue_every=_int(env, "REMINDER_OVERDUE_EVERY_DAYS", 7, 0, 365),
+        reminder_expiry_days=_days(env, "REMINDER_DAYS_BEFORE_EXPIRY", (30,)),
+        reminder_manager_copy=_flag(env, "REMINDER_MANAGER_COPY", False),
         ratelimit_storage_uri=_ratelimit_uri(env),
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED", True),
         proxy_hops=_int(env, "TRUSTED_PROXIES", 0, 0, 5),
@@ -136,6 +146,29 @@ def _int(env, name: str, default: int, low: int, high: int) -> int:
     if not value.isdigit() or not low <= int(value) <= high:  # also refuses "-1" and "1.5"
         raise ConfigError(f"{name}={value!r} is not valid; use a whole number from {low} to {high}")
     return int(value)
+
+
+def _days(env, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Whole numbers of days separated by commas, e.g. "14,3,0"; "none" for no reminder."""
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value == "none":
+        return ()
+    parts = value.replace(",", " ").split()
+    if not all(p.isdigit() and int(p) <= 365 for p in parts):
+        raise ConfigError(
+            f"{name}={value!r} is not valid; use whole numbers of days from 0 to 365, e.g. 14,3,0"
+        )
+    return tuple(sorted({int(p) for p in parts}, reverse=True))
+
+
+def _starttls(env) -> bool:
+    """STARTTLS by default; SMTP_TLS=true (implicit TLS) replaces it."""
+    implicit = _flag(env, "SMTP_TLS", False)
+    if implicit and _flag(env, "SMTP_STARTTLS", False):
+        raise ConfigError("SMTP_TLS and SMTP_STARTTLS are both true; choose one (TLS: port 465)")
+    return not implicit and _flag(env, "SMTP_STARTTLS", True)
 
 
 def _path(env, name: str, default: Path, must_exist: bool) -> Path:

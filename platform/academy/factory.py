@@ -22,6 +22,7 @@ from . import (
     dashboard,
     errors,
     exams,
+    hr,
     learning,
     navigation,
     templating,
@@ -32,7 +33,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, dashboard)
+DOMAINS = (accounts, learning, exams, certificates, hr, dashboard)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

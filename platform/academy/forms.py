@@ -1,7 +1,9 @@
-"""What every domain's forms share: the base class and the e-mail validator."""
+"""What every domain's forms share: the base class, the e-mail validator, and reading a
+list of addresses."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
@@ -25,3 +27,15 @@ class EmailAddress:
     def __call__(self, _form, field) -> None:
         if field.data and not is_email(field.data.strip()):
             raise ValidationError(self.message)
+
+
+def email_list(text: str, limit: int) -> list[str]:
+    """Addresses from a text area, one per line (or separated by commas); raises
+    ValidationError naming up to five wrong ones."""
+    addresses = [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+    if len(addresses) > limit:
+        raise ValidationError(_l("Höchstens %(n)d Adressen auf einmal.", n=limit))
+    wrong = [a for a in addresses if not is_email(a)]
+    if wrong:
+        raise ValidationError(_l("Ungültige E-Mail-Adresse(n): %(a)s", a=", ".join(wrong[:5])))
+    return addresses

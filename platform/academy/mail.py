@@ -1,39 +1,116 @@
-"""Sending mail: SMTP when SMTP_HOST is set, else printed to the console (development)."""
+"""Sending mail: SMTP when SMTP_HOST is set, else printed to the console (development).
+
+SMTP with STARTTLS (default, port 587) or implicit TLS (SMTP_TLS=true, port 465), with
+credentials from SMTP_USER and SMTP_PASSWORD. A mail has a plain-text body and, when
+given, an HTML alternative (multipart/alternative). For many mails in a row (reminders)
+`connection()` keeps one SMTP session open.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
+
+TIMEOUT_SECONDS = 15
 
 
 class MailError(Exception):
     """The mail server refused or could not be reached."""
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    settings = current_app.config["SETTINGS"]
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    if not settings.smtp_host:
-        current_app.logger.info("mail (SMTP_HOST unset, not sent):\n%s", message.as_string())
-        print(
-            f"\n--- mail to {to} ---\nSubject: {subject}\n\n{body}\n--- end of mail ---\n",
-            flush=True,
-        )
-        return
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+
+
+def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
+    with connection() as outbox:
+        outbox.send(Mail(to, subject, body, html))
+
+
+@contextmanager
+def connection() -> Iterator[Outbox]:
+    outbox = Outbox()
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+        yield outbox
+    finally:
+        outbox.close()
+
+
+class Outbox:
+    """Sends mails over one SMTP session, opened on the first mail. After an error the
+    session is dropped and the next mail opens a new one."""
+
+    def __init__(self) -> None:
+        self.settings = current_app.config["SETTINGS"]
+        self._smtp: smtplib.SMTP | None = None
+
+    def send(self, mail: Mail) -> None:
+        message = self._compose(mail)
+        if not self.settings.smtp_host:
+            _print(message, mail)
+            return
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            self._smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            current_app.logger.error("sending mail to %s failed: %s", mail.to, error)
+            self.close()
+            raise MailError(str(error) or type(error).__name__) from error
+
+    def _compose(self, mail: Mail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.settings.mail_from
+        message["To"] = mail.to
+        message["Subject"] = mail.subject
+        message.set_content(mail.text)
+        if mail.html is not None:
+            message.add_alternative(mail.html, subtype="html")
+        return message
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if settings.smtp_tls:
+            smtp = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS)
             if settings.smtp_starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
+        try:
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.error("sending mail to %s failed: %s", to, error)
-        raise MailError(str(error)) from error
+        except smtplib.SMTPException:
+            smtp.close()
+            raise
+        return smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None
+
+
+def _print(message: EmailMessage, mail: Mail) -> None:
+    """Development without SMTP_HOST: show the mail instead of sending it."""
+    current_app.logger.info("mail (SMTP_HOST unset, not sent):\n%s", message.as_string())
+    print(
+        f"\n--- mail to {mail.to} ---\nSubject: {mail.subject}\n\n{mail.text}\n--- end of mail ---\n",
+        flush=True,
+    )

@@ -17,3 +17,9 @@ exam_passed = _signals.signal("exam-passed")
 # kwargs: attempt (exams.models.ExamAttempt); certificates returns the certificate the
 # attempt earned, if any (the exam result page offers it).
 certificate_of_attempt = _signals.signal("certificate-of-attempt")
+# kwargs: user, course, certificate (certificates.models.Certificate); sent after the
+# certificate row is flushed, in the transaction that issues it.
+certificate_issued = _signals.signal("certificate-issued")
+# kwargs: users (a list). People were created, or moved into another department (import,
+# HR form, registration, invitation, single sign-on): rules that cover them may apply.
+people_placed = _signals.signal("people-placed")

@@ -77,3 +77,33 @@ def test_wrong_values_name_the_variable(tmp_path, env, message):
         settings(tmp_path, **env)
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
+
+
+def test_mail_security_and_reminder_days(tmp_path):
+    default = settings(tmp_path)
+    assert (default.smtp_starttls, default.smtp_tls) == (True, False)
+    assert default.reminder_due_days == (14, 3, 0) and default.reminder_expiry_days == (30,)
+    assert (default.reminder_overdue_every, default.reminder_manager_copy) == (7, False)
+    implicit = settings(tmp_path, SMTP_TLS="true", SMTP_PORT="465")
+    assert (implicit.smtp_starttls, implicit.smtp_tls) == (False, True)
+    chosen = settings(
+        tmp_path, REMINDER_DAYS_BEFORE_DUE="0, 7 21", REMINDER_DAYS_BEFORE_EXPIRY="none"
+    )
+    assert chosen.reminder_due_days == (21, 7, 0) and chosen.reminder_expiry_days == ()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SMTP_TLS": "true", "SMTP_STARTTLS": "true"}, "SMTP_TLS and SMTP_STARTTLS are both true"),
+        (
+            {"REMINDER_DAYS_BEFORE_DUE": "14,drei"},
+            "REMINDER_DAYS_BEFORE_DUE='14,drei' is not valid",
+        ),
+        ({"REMINDER_DAYS_BEFORE_EXPIRY": "400"}, "REMINDER_DAYS_BEFORE_EXPIRY='400' is not valid"),
+        ({"REMINDER_OVERDUE_EVERY_DAYS": "-1"}, "REMINDER_OVERDUE_EVERY_DAYS='-1' is not valid"),
+    ],
+)
+def test_wrong_mail_and_reminder_settings_name_the_variable(tmp_path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        settings(tmp_path, **env)

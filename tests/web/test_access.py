@@ -76,6 +76,7 @@ def world(make_app, tmp_path) -> World:
         (certificate,) = learner_certificates(learner)
         invitation = accounts.create_invitation("new@matrix.example", ["learner"], people["hr"])
         _, reset = accounts.create_password_reset(learner.email)
+        hr_values = hr_world(people, course)
         db.session.commit()
         values = {
             "slug": SLUG,
@@ -85,6 +86,7 @@ def world(make_app, tmp_path) -> World:
             "certificate_id": certificate.id,
             "user_id": learner.id,
             "number": certificate.number,
+            **hr_values,
         }
         emails = {role: person.email for role, person in people.items()}
         db.session.remove()
@@ -94,6 +96,27 @@ def world(make_app, tmp_path) -> World:
         clients[role] = app.test_client()
         login(clients[role], emails[role], PASSWORD)
     return World(app, clients, values, tokens)
+
+
+def hr_world(people, course) -> dict[str, int]:
+    """The learner in a department that the HR person sees, and a rule for that
+    department (which assigns the course to the learner)."""
+    from academy.hr import queries as hr_queries
+    from academy.hr import services as hr
+
+    department = accounts.create_department("Vertrieb", people["admin"])
+    accounts.update_person(people["learner"], people["admin"], department=department)
+    hr.set_scope(people["hr"], False, [department], people["admin"])
+    scope = hr_queries.scope_of(people["hr"])
+    rule, _ = hr.create_rule(course, department, hr.Due(days=30), people["hr"], scope)
+    (assignment,) = hr_queries.assignments_of(people["learner"])
+    return {
+        "person_id": people["learner"].id,
+        "department_id": department.id,
+        "rule_id": rule.id,
+        "assignment_id": assignment.id,
+        "invitation_id": hr_queries.invitations_page(scope, people["hr"], 1).items[0].id,
+    }
 
 
 def learner_certificates(user):
@@ -250,5 +273,6 @@ def test_menu_shows_each_role_its_areas(world):
         for role in SIGNED_IN_ROLES
     }
     assert "/admin/users" in menus["admin"] and "/admin/users" not in menus["hr"]
-    assert "/invitations" in menus["hr"] and "/invitations" not in menus["learner"]
+    assert all("/hr/" in menus[role] for role in ("hr", "admin"))
+    assert not any("/hr/" in menus[role] for role in ("learner", "trainer"))
     assert all("/certificates" in menu for menu in menus.values())

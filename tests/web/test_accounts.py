@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from datetime import timedelta
 
 from academy import clock
 from academy.accounts.models import Invitation, User
 from academy.extensions import db
-from tests.fixtures.mail import mail_text, wait_for
+from tests.fixtures.mail import free_port, mail_text, wait_for
 from tests.fixtures.web import PASSWORD, login, post
 
 
@@ -295,9 +294,7 @@ def test_invitation_mail_is_sent(mail_app, create_user):
 
 
 def test_unreachable_mail_server_gives_a_clear_message(make_app, create_user):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # nothing listens here
+    port = free_port()  # nothing listens here
     application = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_STARTTLS="false")
     _, email = create_user()
     response = post(application.test_client(), "/password/forgot", {"email": email})

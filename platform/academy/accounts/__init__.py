@@ -23,8 +23,6 @@ def init_app(app) -> None:
     )
     navigation.add(
         app,
-        MenuEntry("accounts.invite", _l("Einladen"), ("hr",), order=80),
         MenuEntry("accounts.admin_users", _l("Verwaltung"), ("admin",), order=90),
         MenuEntry("accounts.admin_users", _l("Personen"), ("admin",), area="admin", order=10),
-        MenuEntry("accounts.invite", _l("Einladen"), ("admin",), area="admin", order=30),
     )

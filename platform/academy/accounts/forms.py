@@ -16,8 +16,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..emails import MAX_LENGTH, is_domain, is_email, parse_domains
-from ..forms import EmailAddress, Form
+from ..emails import MAX_LENGTH, is_domain, parse_domains
+from ..forms import EmailAddress, Form, email_list
 from .access import ROLES
 from .services import MIN_PASSWORD
 
@@ -119,15 +119,7 @@ class InvitationForm(Form):
     )
 
     def validate_emails(self, field):
-        addresses = [
-            line.strip() for line in field.data.replace(",", "\n").splitlines() if line.strip()
-        ]
-        if len(addresses) > 200:
-            raise ValidationError(_l("Höchstens 200 Adressen auf einmal."))
-        wrong = [a for a in addresses if not is_email(a)]
-        if wrong:
-            raise ValidationError(_l("Ungültige E-Mail-Adresse(n): %(a)s", a=", ".join(wrong[:5])))
-        field.addresses = addresses
+        field.addresses = email_list(field.data, 200)
 
 
 class RolesForm(Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from ..mail import MailError, send_mail
@@ -22,14 +22,17 @@ def send_password_reset(user: User, token: str) -> None:
     send_mail(user.email, _("Passwort zurücksetzen"), body)
 
 
-def send_invitation(address: str, token: str, inviter: User) -> tuple[str, bool]:
+def send_invitation(address: str, token: str, inviter: User | None) -> tuple[str, bool]:
     """Mail the invitation link; returns the link (shown once to the inviter, who can
-    pass it on) and whether the mail went out."""
+    pass it on) and whether the mail went out. `inviter` None: the organisation (an
+    import from the command line)."""
     link = external_url("accounts.accept_invitation", token=token)
     body = render_template(
         "accounts/mail_invitation.txt",
         link=link,
-        inviter=inviter.name,
+        inviter=inviter.name
+        if inviter is not None
+        else current_app.config["SETTINGS"].organisation,
         days=services.INVITATION_DAYS,
     )
     try:

@@ -1,8 +1,9 @@
-"""People and their roles."""
+"""People, their roles and their place in the organisation (department, manager)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -25,10 +26,21 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
     last_login_at: Mapped[datetime | None]
+    # Identity data that import, HR forms and single sign-on set (HR reads it).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    location: Mapped[str | None] = mapped_column(String(120))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    employee_number: Mapped[str | None] = mapped_column(String(50), unique=True)
 
     role_rows: Mapped[list[Role]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="joined"
     )
+    department: Mapped[Department | None] = relationship()
+    manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
 
     @property
     def roles(self) -> frozenset[str]:
@@ -43,6 +55,20 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The name case-folded: "Vertrieb" and "vertrieb " are one department.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
+
+
+def department_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 class Role(db.Model):
@@ -71,6 +97,23 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    def state(self, now: datetime | None = None) -> InvitationState:
+        if self.used_at is not None:
+            return InvitationState.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at < (now or clock.utcnow()):
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+
+class InvitationState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 class PasswordReset(db.Model):

@@ -19,6 +19,12 @@ class AccountRefusal(StrEnum):
     OWN_ADMIN_ROLE = "own_admin_role"
     OWN_ACCOUNT = "own_account"
     ROLES_NOT_ALLOWED = "roles_not_allowed"
+    EMPLOYEE_NUMBER_TAKEN = "employee_number_taken"
+    MANAGER_CYCLE = "manager_cycle"
+    DEPARTMENT_EXISTS = "department_exists"
+    SAME_DEPARTMENT = "same_department"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    INVITATION_NOT_PENDING = "invitation_not_pending"
 
 
 class AccountRefused(Refused):
@@ -41,4 +47,20 @@ class AccountRefused(Refused):
         ),
         AccountRefusal.OWN_ACCOUNT: _l("Sie können Ihr eigenes Konto nicht sperren."),
         AccountRefusal.ROLES_NOT_ALLOWED: _l("Sie dürfen nur Lernende einladen."),
+        AccountRefusal.EMPLOYEE_NUMBER_TAKEN: _l(
+            "Die Personalnummer %(number)s gehört schon %(email)s."
+        ),
+        AccountRefusal.MANAGER_CYCLE: _l(
+            "Eine Person kann nicht ihre eigene Führungskraft sein, auch nicht über andere."
+        ),
+        AccountRefusal.DEPARTMENT_EXISTS: _l(
+            "Die Abteilung „%(name)s“ gibt es schon. Um zwei Abteilungen zusammenzulegen, führen Sie sie zusammen."
+        ),
+        AccountRefusal.SAME_DEPARTMENT: _l(
+            "Eine Abteilung kann nicht mit sich selbst zusammengeführt werden."
+        ),
+        AccountRefusal.INVITATION_ACCEPTED: _l("Diese Einladung wurde schon angenommen."),
+        AccountRefusal.INVITATION_NOT_PENDING: _l(
+            "Diese Einladung ist nicht mehr offen (angenommen, abgelaufen oder zurückgezogen)."
+        ),
     }

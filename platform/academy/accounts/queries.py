@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -11,7 +12,16 @@ from .. import clock
 from ..emails import normalize_email
 from ..extensions import db
 from ..web import PAGE_SIZE
-from .models import Invitation, PasswordReset, Role, SiteSetting, User
+from .models import (
+    Department,
+    Invitation,
+    InvitationState,
+    PasswordReset,
+    Role,
+    SiteSetting,
+    User,
+    department_key,
+)
 
 
 def token_hash(token: str) -> str:
@@ -41,13 +51,22 @@ def open_invitation(token: str) -> Invitation | None:
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     )
-    if (
-        invitation is None
-        or invitation.used_at is not None
-        or invitation.expires_at < clock.utcnow()
-    ):
+    if invitation is None or invitation.state() is not InvitationState.PENDING:
         return None
     return invitation
+
+
+def invitation_by_id(invitation_id: int) -> Invitation | None:
+    return db.session.get(Invitation, invitation_id)
+
+
+def latest_invitation(email: str) -> Invitation | None:
+    return db.session.scalar(
+        select(Invitation)
+        .where(Invitation.email == normalize_email(email))
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(1)
+    )
 
 
 def open_reset(token: str) -> PasswordReset | None:
@@ -89,3 +108,45 @@ def role_counts() -> dict[str, int]:
         name: count
         for name, count in db.session.execute(select(Role.name, func.count()).group_by(Role.name))
     }
+
+
+def users_by_emails(emails: Iterable[str]) -> dict[str, User]:
+    """Address -> person, for many addresses in few queries (an import checks thousands)."""
+    wanted = sorted({normalize_email(e) for e in emails})
+    found: dict[str, User] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            (u.email, u)
+            for u in db.session.scalars(select(User).where(User.email.in_(chunk))).unique()
+        )
+    return found
+
+
+def emails_by_employee_number(numbers: Iterable[str]) -> dict[str, str]:
+    """Employee number -> the address of the person holding it, for many numbers."""
+    wanted = sorted(set(numbers))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = db.session.execute(
+            select(User.employee_number, User.email).where(User.employee_number.in_(chunk))
+        )
+        found.update((number, email) for number, email in rows)
+    return found
+
+
+def user_by_employee_number(number: str) -> User | None:
+    return db.session.scalar(select(User).where(User.employee_number == number))
+
+
+def department_by_id(department_id: int) -> Department | None:
+    return db.session.get(Department, department_id)
+
+
+def department_by_name(name: str) -> Department | None:
+    return db.session.scalar(select(Department).where(Department.key == department_key(name)))
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.key)))

@@ -1,4 +1,6 @@
-"""Writes about people: accounts, passwords, roles, invitations, resets, settings.
+"""Writes about people: accounts, passwords, roles, their place in the organisation
+(department, location, manager, employee number), departments, invitations, resets,
+settings.
 
 They flush and record an audit event; the view commits. A rule that refuses raises
 AccountRefused before anything is written (or undoes it: all_or_nothing).
@@ -7,12 +9,12 @@ AccountRefused before anything is written (or undoes it: all_or_nothing).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,9 +22,19 @@ from .. import audit, clock
 from ..emails import domain_of, normalize_email
 from ..extensions import db
 from ..outcomes import all_or_nothing
+from ..signals import people_placed
 from . import queries
 from .access import ROLES
-from .models import Invitation, PasswordReset, Role, SiteSetting, User
+from .models import (
+    Department,
+    Invitation,
+    InvitationState,
+    PasswordReset,
+    Role,
+    SiteSetting,
+    User,
+    department_key,
+)
 from .outcomes import AccountRefusal, AccountRefused
 
 INVITATION_DAYS = 14
@@ -52,23 +64,186 @@ def create_user(
     password: str | None,
     roles: Iterable[str] = ("learner",),
     by: User | None = None,
+    **details,
 ) -> User:
     """A new account; `by` is who created it (None: the person registered themselves or
-    a command did)."""
+    a command did). `details` are PERSON_FIELDS (department, location, manager, …)."""
     email = normalize_email(email)
     if queries.user_by_email(email) is not None:
         raise AccountRefused(AccountRefusal.EXISTS, email=email)
+    _check_employee_number(None, details.get("employee_number"))
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password) if password else None
     )
     user.role_rows = [Role(name=r) for r in sorted(set(roles)) if r in ROLES]
+    for field, value in details.items():
+        setattr(user, field, value)
     try:
         with db.session.begin_nested():
             db.session.add(user)
     except IntegrityError:  # registered by a parallel request just now
         raise AccountRefused(AccountRefusal.EXISTS, email=email) from None
-    audit.record("account.created", by or user, user, person=user, roles=sorted(user.roles))
+    audit.record(
+        "account.created",
+        by or user,
+        user,
+        person=user,
+        roles=sorted(user.roles),
+        **{f: _shown(v) for f, v in details.items() if v},
+    )
+    _placed([user])
     return user
+
+
+def create_people(people: Sequence[Mapping], by: User | None) -> list[User]:
+    """Many accounts without a password at once (the HR import): one flush, one signal,
+    an audit event each. Each mapping has email, name, roles and PERSON_FIELDS; the
+    caller has checked that no address or employee number is taken."""
+    users = []
+    for spec in people:
+        user = User(email=normalize_email(spec["email"]), name=spec["name"].strip())
+        user.role_rows = [Role(name=r) for r in sorted(set(spec["roles"])) if r in ROLES]
+        for field in PERSON_FIELDS[1:]:
+            if field in spec:
+                setattr(user, field, spec[field])
+        users.append(user)
+    db.session.add_all(users)
+    db.session.flush()
+    for user, spec in zip(users, people, strict=True):
+        details = {f: _shown(spec[f]) for f in PERSON_FIELDS[1:] if spec.get(f)}
+        audit.record(
+            "account.created", by or user, user, person=user, roles=sorted(user.roles), **details
+        )
+    _placed(users)
+    return users
+
+
+# What update_person() may change (attributes of User).
+PERSON_FIELDS = ("name", "department", "location", "manager", "employee_number", "locale")
+
+
+def update_person(user: User, by: User | None, **changes) -> dict[str, tuple]:
+    """Change a person's name, department, location, manager, employee number or
+    language; returns {field: (before, after)} of what really changed (nothing: no
+    write, no audit event, so a repeated import is quiet)."""
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"not a person field: {unknown}")
+    changed = {
+        field: (getattr(user, field), value)
+        for field, value in changes.items()
+        if getattr(user, field) != value
+    }
+    if not changed:
+        return {}
+    if "employee_number" in changed:
+        _check_employee_number(user, changed["employee_number"][1])
+    if "manager" in changed:
+        _check_manager(user, changed["manager"][1])
+    for field, (_before, after) in changed.items():
+        setattr(user, field, after)
+    db.session.flush()
+    audit.record(
+        "person.updated",
+        by,
+        user,
+        person=user,
+        **{f: [_shown(b), _shown(a)] for f, (b, a) in changed.items()},
+    )
+    if "department" in changed:
+        _placed([user])
+    return changed
+
+
+@all_or_nothing
+def set_managers(pairs: Sequence[tuple[User, User | None]], by: User | None) -> list[User]:
+    """Managers for many people at once (the HR import), checked for cycles with all of
+    them in place; returns the people whose manager changed."""
+    changed = [
+        (user, user.manager, manager) for user, manager in pairs if user.manager is not manager
+    ]
+    for user, _before, manager in changed:
+        user.manager = manager
+    for user, _before, manager in changed:
+        _check_manager(user, manager)
+    db.session.flush()
+    for user, before, manager in changed:
+        audit.record(
+            "person.updated", by, user, person=user, manager=[_shown(before), _shown(manager)]
+        )
+    return [user for user, _before, _manager in changed]
+
+
+def _shown(value) -> object:
+    """How a field's value appears in the audit trail."""
+    if isinstance(value, Department):
+        return value.name
+    if isinstance(value, User):
+        return value.email
+    return value
+
+
+def _placed(users: list[User]) -> None:
+    people_placed.send(current_app._get_current_object(), users=users)
+
+
+def _check_employee_number(user: User | None, number: str | None) -> None:
+    holder = queries.user_by_employee_number(number) if number else None
+    if holder is not None and holder is not user:
+        raise AccountRefused(
+            AccountRefusal.EMPLOYEE_NUMBER_TAKEN, number=number, email=holder.email
+        )
+
+
+def _check_manager(user: User, manager: User | None) -> None:
+    """Nobody manages themselves, not even through others (a cycle)."""
+    seen = 0
+    while manager is not None and seen < 100:
+        if manager is user:
+            raise AccountRefused(AccountRefusal.MANAGER_CYCLE, email=user.email)
+        manager, seen = manager.manager, seen + 1
+
+
+def create_department(name: str, by: User | None) -> Department:
+    name = " ".join(name.split())
+    if queries.department_by_name(name) is not None:
+        raise AccountRefused(AccountRefusal.DEPARTMENT_EXISTS, name=name)
+    department = Department(name=name, key=department_key(name))
+    db.session.add(department)
+    db.session.flush()
+    audit.record("department.created", by, department, name=name)
+    return department
+
+
+def rename_department(department: Department, name: str, by: User | None) -> None:
+    name = " ".join(name.split())
+    other = queries.department_by_name(name)
+    if other is not None and other.id != department.id:
+        raise AccountRefused(AccountRefusal.DEPARTMENT_EXISTS, name=name)
+    before = department.name
+    department.name, department.key = name, department_key(name)
+    db.session.flush()
+    audit.record("department.renamed", by, department, before=before, after=name)
+
+
+def merge_departments(source: Department, target: Department, by: User | None) -> int:
+    """Move everyone from `source` to `target` and remove `source`; returns how many
+    people moved. Rows of other domains that point at `source` must be moved first
+    (the HR domain does that before it calls this)."""
+    if source.id == target.id:
+        raise AccountRefused(AccountRefusal.SAME_DEPARTMENT)
+    moved = db.session.execute(
+        update(User)
+        .where(User.department_id == source.id)
+        .values(department_id=target.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    audit.record(
+        "department.merged", by, target, source=source.name, target=target.name, people=moved
+    )
+    db.session.execute(delete(Department).where(Department.id == source.id))
+    db.session.expire_all()  # people loaded before now still name the old department
+    return moved
 
 
 def register(email: str, name: str, password: str) -> User:
@@ -156,18 +331,18 @@ def set_active(user: User, active: bool, by: User) -> None:
     audit.record("account.reactivated" if active else "account.deactivated", by, user, person=user)
 
 
-def create_invitation(email: str, roles: Iterable[str], by: User) -> str:
-    """Return the token for the link; only its hash is stored. Only admins give roles
-    beyond learner."""
+def create_invitation(email: str, roles: Iterable[str], by: User | None) -> str:
+    """Return the token for the link; only its hash is stored. Only admins (and
+    commands, `by` None) give roles beyond learner."""
     wanted = {r for r in roles if r in ROLES} or {"learner"}
-    if wanted != {"learner"} and not by.has_any_role("admin"):
+    if wanted != {"learner"} and by is not None and not by.has_any_role("admin"):
         raise AccountRefused(AccountRefusal.ROLES_NOT_ALLOWED)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         token_hash=queries.token_hash(token),
         email=normalize_email(email),
         roles=" ".join(sorted(wanted)),
-        created_by_id=by.id,
+        created_by_id=by.id if by is not None else None,
         expires_at=clock.utcnow() + timedelta(days=INVITATION_DAYS),
     )
     db.session.add(invitation)
@@ -176,18 +351,59 @@ def create_invitation(email: str, roles: Iterable[str], by: User) -> str:
     return token
 
 
+def resend_invitation(invitation: Invitation, by: User | None) -> str:
+    """A new link (the old one stops working) valid for INVITATION_DAYS again; also
+    re-opens an expired or revoked invitation. An accepted one is refused."""
+    if invitation.state() is InvitationState.ACCEPTED:
+        raise AccountRefused(AccountRefusal.INVITATION_ACCEPTED)
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = queries.token_hash(token)
+    invitation.expires_at = clock.utcnow() + timedelta(days=INVITATION_DAYS)
+    invitation.revoked_at = None
+    db.session.flush()
+    audit.record("invitation.resent", by, invitation, email=invitation.email)
+    return token
+
+
+def revoke_invitation(invitation: Invitation, by: User | None) -> None:
+    if invitation.state() is not InvitationState.PENDING:
+        raise AccountRefused(AccountRefusal.INVITATION_NOT_PENDING)
+    invitation.revoked_at = clock.utcnow()
+    db.session.flush()
+    audit.record("invitation.revoked", by, invitation, email=invitation.email)
+
+
 @all_or_nothing
 def accept_invitation(token: str, name: str, password: str) -> User:
+    """Create the account, or set the password of a person HR added (or imported)
+    before: such a person has no password yet."""
     invitation = queries.open_invitation(token)
     if invitation is None:
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)
-    if queries.user_by_email(invitation.email) is not None:
+    existing = queries.user_by_email(invitation.email)
+    if existing is not None and (existing.password_hash is not None or not existing.active):
         raise AccountRefused(AccountRefusal.EXISTS, email=invitation.email)
     if not _claim(Invitation, invitation.id):
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)
-    user = create_user(invitation.email, name, password, invitation.roles.split())
+    if existing is None:
+        user = create_user(invitation.email, name, password, invitation.roles.split())
+    else:
+        user = existing
+        update_person(user, user, name=name.strip())
+        add_roles(user, invitation.roles.split(), by=None)
+        set_password(user, password)
     audit.record("invitation.accepted", user, invitation, person=user)
     return user
+
+
+def add_roles(user: User, roles: Iterable[str], by: User | None) -> list[str]:
+    """Give roles the person does not have yet (never takes one away); returns them."""
+    new = sorted({r for r in roles if r in ROLES} - user.roles)
+    if new:
+        user.role_rows.extend(Role(name=r) for r in new)
+        db.session.flush()
+        audit.record("account.roles_changed", by, user, person=user, added=new)
+    return new
 
 
 def create_password_reset(email: str) -> tuple[User, str] | None:

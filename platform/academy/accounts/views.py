@@ -143,6 +143,9 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("accounts/token_invalid.html"), 404
     form = AcceptInvitationForm()
+    added_by_hr = queries.user_by_email(invitation.email)
+    if request.method == "GET" and added_by_hr is not None:
+        form.name.data = added_by_hr.name  # HR added (or imported) the person before
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(token, form.name.data, form.password.data)
@@ -229,24 +232,36 @@ def admin_users():
     )
 
 
+def _invitation_form(submitted: bool) -> InvitationForm:
+    form = (
+        InvitationForm(prefix="invite")
+        if submitted
+        else InvitationForm(prefix="invite", formdata=None)
+    )
+    if not current_user.has_any_role("admin"):  # HR invites learners only
+        form.roles.choices = [SelectChoice("learner", ROLE_LABELS["learner"])]
+    return form
+
+
 @bp.route("/invitations", methods=["GET", "POST"])
 @access.roles("admin", "hr")
 def invite():
-    form = InvitationForm(prefix="invite")
-    if not current_user.has_any_role("admin"):  # HR invites learners only
-        form.roles.choices = [SelectChoice("learner", ROLE_LABELS["learner"])]
+    form = _invitation_form(submitted=True)
     if not form.validate_on_submit():
         if request.method == "GET":
             form.roles.data = ["learner"]
         return render_template("accounts/invite.html", form=form, links=[]), _status(form)
+    tokens = [
+        (address, services.create_invitation(address, form.roles.data or ["learner"], current_user))
+        for address in form.emails.addresses
+    ]
+    db.session.commit()  # the mails leave once the invitations exist
     links, failed = [], []
-    for address in form.emails.addresses:
-        token = services.create_invitation(address, form.roles.data or ["learner"], current_user)
+    for address, token in tokens:
         link, sent = mails.send_invitation(address, token, current_user)
         links.append((address, link))
         if not sent:
             failed.append(address)
-    db.session.commit()
     flash(
         ngettext("%(num)d Einladung erstellt.", "%(num)d Einladungen erstellt.", len(links)),
         "success",
@@ -259,9 +274,9 @@ def invite():
             ),
             "error",
         )
-    return render_template(
-        "accounts/invite.html", form=InvitationForm(prefix="invite", formdata=None), links=links
-    )
+    cleared = _invitation_form(submitted=False)  # ready for the next addresses
+    cleared.roles.data = ["learner"]
+    return render_template("accounts/invite.html", form=cleared, links=links)
 
 
 @bp.post("/admin/users/<int:user_id>/roles")

@@ -43,6 +43,7 @@ class Certificate(db.Model):
     course_slug: Mapped[str] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(12))
     course_title: Mapped[str] = mapped_column(String(200))
+    course_as_of: Mapped[str | None] = mapped_column(String(40))  # the course's "Stand" at issue
     certificate_title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5))
     # The modules and learning objectives covered, as at issue: [{title, objectives: [...]}]
@@ -50,7 +51,7 @@ class Certificate(db.Model):
     holder_name: Mapped[str] = mapped_column(String(200))  # as at issue
     organisation: Mapped[str] = mapped_column(String(200))  # the issuer, as configured at issue
     score_percent: Mapped[int]
-    issued_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
+    issued_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow(), index=True)
     valid_until: Mapped[date]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(500))

@@ -16,6 +16,7 @@ from ..exams import queries as exams
 from ..exams.models import ExamAttempt
 from ..extensions import db
 from ..learning import queries as learning
+from ..signals import certificate_issued
 from . import numbers, queries
 from .models import Certificate, CertificateState
 from .outcomes import CertificateRefusal, CertificateRefused
@@ -65,6 +66,9 @@ def _issue(
         audit.record(
             "certificate.issued", None, certificate, person=user, number=certificate.number
         )
+        certificate_issued.send(
+            current_app._get_current_object(), user=user, course=course, certificate=certificate
+        )
         return certificate
     raise RuntimeError("could not find a free certificate number")
 
@@ -80,6 +84,7 @@ def _new_certificate(
         course_slug=course.slug,
         course_version=attempt.course_version,
         course_title=course.title,
+        course_as_of=course.as_of or None,
         certificate_title=course.certificate_title,
         language=course.language,
         objectives=[{"title": m.title, "objectives": list(m.objectives)} for m in course.modules],

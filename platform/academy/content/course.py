@@ -134,6 +134,7 @@ class Course:
     questions: tuple[Question, ...]  # the exam pool
     exam: ExamSettings
     media: frozenset[str] = field(default_factory=frozenset)  # servable files, relative
+    as_of: str = ""  # "Stand": the date of the knowledge the course reflects, as written
     edition_of: str | None = None  # the course this one translates (same exam pool)
 
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +48,7 @@ COURSE_FIELDS: dict[str, Field] = {
     "max_attempts_per_day": Field("int", required=False, default=3, minimum=1),
     "time_limit_minutes": Field("int", required=False, default=None, minimum=1),
     "exam_requires_modules": Field("bool", required=False, default=True),
+    "as_of": Field("text", required=False, default=""),  # "Stand": date of the content
 }
 
 MODULE_FIELDS: dict[str, Field] = {
@@ -156,8 +158,8 @@ def _unknown_keys(path: Path, raw: dict, lines: dict[str, int], schema: dict) ->
 def _check(key: str, value: Any, field: Field) -> tuple[Any, str | None]:
     """Return the value (or the default when wrong) and an error message or None."""
     if field.kind == "text":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
+        if isinstance(value, (int, float, date)) and not isinstance(value, bool):
+            value = value.isoformat() if isinstance(value, date) else str(value)
         if not isinstance(value, str) or not value.strip():
             return field.default, f"'{key}' must be a non-empty text"
         if field.choices and value not in field.choices:

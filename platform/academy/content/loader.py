@@ -463,4 +463,5 @@ def _build_course(course_dir, version, settings, intro_html, modules, pool, medi
             requires_modules=v["exam_requires_modules"],
         ),
         media=media,
+        as_of=v["as_of"],
     )

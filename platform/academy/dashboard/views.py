@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..accounts import access
 from ..accounts import queries as accounts
 from ..exams import queries as exams
+from ..hr import queries as hr
 from ..learning import queries as learning
 from ..web import found
 from . import queries
@@ -39,6 +40,7 @@ def home():
         statuses=statuses,
         language=language,
         resume=queries.resume(statuses.values()),
+        assignments=hr.open_assignments_of(current_user),
     )
 
 

@@ -1,0 +1,230 @@
+"""The HR figures against a hand-computed company, the drill-down list, a person's page,
+what an HR person may see (scope, never answers), and that the figures cost the same
+number of queries however many people there are."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from academy import clock
+from academy.accounts import services as accounts
+from academy.extensions import db
+from academy.hr import queries as hr_queries
+from academy.hr.queries import Counts, ListFilters, Scope
+from tests.fixtures import hr
+from tests.fixtures.journey import COURSE
+
+OTHER_COURSE = "ai-at-work"
+EVERYTHING = Scope(everything=True)
+
+
+@pytest.fixture
+def company(app):
+    """Vertrieb: Anna not started, Bernd reading and overdue, Clara certified, Dora
+    certified but expiring, Emil's certificate expired (overdue), Fritz deactivated,
+    Gina's only certificate revoked. Einkauf: Hugo overdue, Ines certified. Jan without
+    department, reading. Clara also has the English course, not started."""
+    today = clock.today()
+    day = timedelta(days=1)
+    with app.app_context():
+        sales, buying = hr.department("Vertrieb"), hr.department("Einkauf")
+        people = {}
+        for name, department in [
+            ("Anna", sales), ("Bernd", sales), ("Clara", sales), ("Dora", sales),
+            ("Emil", sales), ("Fritz", sales), ("Gina", sales),
+            ("Hugo", buying), ("Ines", buying), ("Jan", None),
+        ]:  # fmt: skip
+            people[name] = hr.person(name, department)
+        due = {
+            "Anna": today + 10 * day, "Bernd": today - 5 * day, "Clara": today + 200 * day,
+            "Dora": today + 20 * day, "Emil": today - 3 * day, "Fritz": today - 9 * day,
+            "Gina": today + 5 * day, "Hugo": today - day, "Ines": today + 100 * day,
+            "Jan": today + day,
+        }  # fmt: skip
+        for name, when in due.items():
+            hr.assign(people[name], when)
+        hr.assign(people["Clara"], today + 30 * day, course=OTHER_COURSE)
+        hr.read_a_module(people["Bernd"])
+        hr.read_a_module(people["Jan"])
+        hr.certificate(people["Clara"], today - 165 * day, today + 200 * day)
+        hr.certificate(people["Dora"], today - 345 * day, today + 20 * day)
+        hr.certificate(people["Emil"], today - 368 * day, today - 3 * day)
+        hr.certificate(people["Gina"], today - 10 * day, today + 355 * day, revoked=True)
+        hr.certificate(people["Ines"], today - 265 * day, today + 100 * day)
+        accounts.update_person(people["Anna"], None, manager=people["Clara"])
+        accounts.set_active(people["Fritz"], False, people["Clara"])
+        db.session.commit()
+        return {
+            "sales": sales.id,
+            "buying": buying.id,
+            **{name: (p.id, p.email) for name, p in people.items()},
+        }
+
+
+def test_figures_by_department_against_the_hand_computed_company(app, company):
+    with app.app_context():
+        summary = hr_queries.summary(EVERYTHING, clock.today(), COURSE)
+    assert summary.by_department[company["sales"]] == Counts(
+        assigned=6, not_started=2, in_progress=1, certified=2, expired=1, overdue=2, expiring=1
+    )
+    assert summary.by_department[company["buying"]] == Counts(
+        assigned=2, not_started=1, certified=1, overdue=1
+    )
+    assert summary.by_department[None] == Counts(assigned=1, in_progress=1)
+    assert summary.total == Counts(
+        assigned=9, not_started=3, in_progress=2, certified=3, expired=1, overdue=3, expiring=1
+    )
+    assert summary.total.completion_rate == 33
+    assert summary.by_department[company["sales"]].completion_rate == 33
+
+
+def test_figures_by_course_count_each_assignment(app, company):
+    with app.app_context():
+        summary = hr_queries.summary(EVERYTHING, clock.today())
+    assert summary.by_course[OTHER_COURSE] == Counts(assigned=1, not_started=1)
+    assert summary.by_course[COURSE].assigned == 9
+    assert summary.by_department[company["sales"]].assigned == 7
+    assert summary.by_department[company["sales"]].completion_rate == 28  # 2 of 7
+
+
+def names(app, filters: ListFilters, scope: Scope = EVERYTHING) -> list[str]:
+    with app.app_context():
+        _pages, rows = hr_queries.people_page(scope, clock.today(), filters, 1)
+        return [row.person.name for row in rows]
+
+
+def test_list_filters_by_status_department_due_date_and_manager(app, company):
+    overdue = ListFilters(course=COURSE, status="overdue", sort="name")
+    assert names(app, overdue) == ["Bernd", "Emil", "Hugo"]
+    expiring = ListFilters(department_id=company["sales"], status="expiring")
+    assert names(app, expiring) == ["Dora"]
+    due_soon = ListFilters(course=COURSE, due_before=clock.today() + timedelta(days=6), sort="name")
+    assert names(app, due_soon) == ["Bernd", "Emil", "Gina", "Hugo", "Jan"]
+    assert names(app, ListFilters(manager=company["Clara"][1])) == ["Anna"]
+    assert names(app, ListFilters(status="not_started", sort="name")) == [
+        "Anna",
+        "Clara",
+        "Gina",
+        "Hugo",
+    ]
+    assert names(app, ListFilters(search="INES", course=COURSE)) == ["Ines"]
+
+
+def test_list_sorts_by_due_date_by_default_and_by_name(app, company):
+    assert names(app, ListFilters(course=COURSE))[:3] == ["Bernd", "Emil", "Hugo"]
+    assert names(app, ListFilters(course=COURSE, sort="name")) == [
+        "Anna", "Bernd", "Clara", "Dora", "Emil", "Gina", "Hugo", "Ines", "Jan",
+    ]  # fmt: skip
+
+
+def test_dashboard_and_list_pages(app, company):
+    client = hr.hr_client(app, everything=True)
+    page = client.get(f"/hr/?course={COURSE}").get_data(as_text=True)
+    assert "33 %" in page and "Vertrieb" in page and "Einkauf" in page
+    assert "<svg" in page and 'role="img"' in page and "Als Tabelle" in page
+    listing = client.get("/hr/people?status=overdue&sort=name").get_data(as_text=True)
+    assert re.findall(r'/hr/people/\d+">(\w+)<', listing) == ["Bernd", "Emil", "Hugo"]
+    assert "Fritz" not in client.get("/hr/people").get_data(as_text=True)
+
+
+def test_list_paginates(app, company):
+    with app.app_context():
+        sales = hr.department("Vertrieb")
+        for number in range(55):
+            hr.assign(hr.person(f"Person {number:02d}", sales, password=None), clock.today())
+        db.session.commit()
+    client = hr.hr_client(app, everything=True)
+    url = f"/hr/people?sort=name&department={company['sales']}"
+    first, second = (
+        client.get(url).get_data(as_text=True),
+        client.get(f"{url}&page=2").get_data(as_text=True),
+    )
+    rows = re.compile(r'href="/hr/people/\d+"')
+    # 7 assignments of the company in sales (Clara has two courses) and 55 more: 50 + 12.
+    assert (len(rows.findall(first)), len(rows.findall(second))) == (50, 12)
+    assert f"department={company['sales']}" in first.split('class="pagination"')[1]  # filters kept
+    assert "62 Zuweisungen gefunden" in first
+
+
+def test_hr_scope_limits_figures_list_and_person_pages(app, company):
+    client = hr.hr_client(app, "Einkauf")
+    with app.app_context():
+        scope = Scope(False, frozenset({company["buying"]}))
+        assert hr_queries.summary(scope, clock.today()).total.assigned == 2
+    assert names(app, ListFilters(sort="name"), scope) == ["Hugo", "Ines"]
+    assert client.get(f"/hr/people/{company['Anna'][0]}").status_code == 404
+    assert client.get(f"/hr/people/{company['Hugo'][0]}").status_code == 200
+    assert "Anna" not in client.get("/hr/people").get_data(as_text=True)
+
+
+def test_hr_without_scope_sees_nobody(app, company):
+    client = hr.hr_client(app)
+    page = client.get("/hr/").get_data(as_text=True)
+    assert "Ihnen ist noch keine Abteilung zugeordnet" in page
+    assert "Hugo" not in client.get("/hr/people").get_data(as_text=True)
+
+
+def test_timeline_counts_certificates_per_week(app, company):
+    with app.app_context():
+        weeks = dict(hr_queries.certificates_per_week(EVERYTHING, clock.today(), weeks=26))
+    # Issued 10 days (Gina, since revoked) and 165 days ago (Clara); the others earlier.
+    assert sum(weeks.values()) == 2
+    assert len(weeks) == 26
+
+
+def count_queries(app, client, url: str) -> int:
+    statements = []
+
+    def record(*_args, **_kwargs):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_dashboard_costs_the_same_queries_for_ten_or_a_hundred_people(app, company):
+    client = hr.hr_client(app, everything=True)
+    before = count_queries(app, client, "/hr/")
+    with app.app_context():
+        sales = hr.department("Vertrieb")
+        for number in range(90):
+            person = hr.person(f"Mehr {number}", sales, password=None)
+            hr.assign(person, clock.today() + timedelta(days=number - 45))
+        db.session.commit()
+    assert count_queries(app, client, "/hr/") == before
+    assert count_queries(app, client, "/hr/people") == count_queries(
+        app, client, "/hr/people?page=2"
+    )
+
+
+def test_person_page_shows_dates_and_scores_never_answers(app, certified, signed_in):
+    learner, learner_id = certified
+    with app.app_context():
+        from academy.exams.models import ExamAttempt, ExamResult
+
+        attempt = db.session.query(ExamAttempt).filter_by(user_id=learner_id).one()
+        result = db.session.query(ExamResult).filter_by(attempt_id=attempt.id).one()
+        chosen_ids = {option for ids in result.answers.values() for option in ids}
+        # What the learner was asked and chose: none of it may reach HR.
+        answered = {q["prompt"] for q in attempt.questions} | {
+            o["html"] for q in attempt.questions for o in q["options"] if o["id"] in chosen_ids
+        }
+        attempt_id = attempt.id
+    client = hr.hr_client(app, everything=True)
+    page = client.get(f"/hr/people/{learner_id}").get_data(as_text=True)
+    assert f"{result.percent} %" in page and "bestanden" in page
+    assert not [text for text in answered if text in page]
+    assert not [option for option in chosen_ids if option in page]
+    result_url = f"/courses/{COURSE}/exam/{attempt_id}/result"
+    assert client.get(result_url).status_code == 404  # the learner's own, nobody else's
+    assert learner.get(result_url).status_code == 200
