@@ -47,7 +47,7 @@ def load_courses(
     courses: dict[str, Course] = {}
     problems: list[Problem] = []
     if not root.is_dir():
-        return {}, [Problem(root, 1, "courses folder not found")]
+        return {}, [Problem(root, 1, "courses folder not found", code="no_courses_folder")]
     for course_dir in sorted(
         p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
@@ -67,9 +67,8 @@ def load_course(
     slug = course_dir.name
     problems: list[Problem] = []
     if not COURSE_SLUG.match(slug):
-        problems.append(
-            Problem(course_dir, 1, f"course folder name '{slug}' may only contain a-z, 0-9 and '-'")
-        )
+        message = f"course folder name '{slug}' may only contain a-z, 0-9 and '-'"
+        problems.append(Problem(course_dir, 1, message, code="folder_name", params={"slug": slug}))
     texts = _read_texts(course_dir, problems)
     settings = _course_settings(course_dir, texts, problems)
     module_files = _module_files(course_dir, problems)
@@ -109,14 +108,16 @@ def _read_texts(course_dir: Path, problems: list[Problem]) -> dict[Path, str]:
             message = (
                 f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
             )
-            problems.append(Problem(path, line, message))
+            params = {"byte": f"0x{data[error.start]:02x}", "offset": error.start}
+            problems.append(Problem(path, line, message, code="not_utf8", params=params))
     return texts
 
 
 def _course_settings(course_dir: Path, texts: dict[Path, str], problems: list[Problem]):
     path = course_dir / "course.md"
     if not path.exists():
-        problems.append(Problem(path, 1, "file not found: every course needs a course.md"))
+        message = "file not found: every course needs a course.md"
+        problems.append(Problem(path, 1, message, code="no_course_md"))
         return None
     if path not in texts:
         return None
@@ -133,17 +134,17 @@ def _module_files(course_dir: Path, problems: list[Problem]) -> list[ModuleFile]
         if match is None:
             if path.name.lower() not in SPECIAL_FILES:
                 message = "file ignored: module files are named like '01-name.md'"
-                problems.append(Problem(path, 1, message, "warning"))
+                problems.append(Problem(path, 1, message, "warning", code="file_ignored"))
             continue
         number, slug = int(match[1]), match[2]
         if number in by_number:
-            problems.append(
-                Problem(
-                    path, 1, f"module number {number} is used twice (also {by_number[number].name})"
-                )
-            )
+            other = by_number[number].name
+            message = f"module number {number} is used twice (also {other})"
+            params = {"number": number, "other": other}
+            problems.append(Problem(path, 1, message, code="module_number_twice", params=params))
         elif slug in RESERVED_SLUGS:
-            problems.append(Problem(path, 1, f"module name '{slug}' is reserved; choose another"))
+            message = f"module name '{slug}' is reserved; choose another"
+            problems.append(Problem(path, 1, message, code="reserved_name", params={"name": slug}))
         else:
             by_number[number] = path
             files.append(ModuleFile(number, slug, path))
@@ -153,6 +154,7 @@ def _module_files(course_dir: Path, problems: list[Problem]) -> list[ModuleFile]
                 course_dir / "course.md",
                 1,
                 "the course has no modules (files named like '01-name.md')",
+                code="no_modules",
             )
         )
     return sorted(files, key=lambda f: f.number)
@@ -244,6 +246,7 @@ def _flush_check(parts: list, check, env: dict, ctx: Context, end_marker: Token 
         ctx.problem(
             end_marker.map if end_marker else None,
             "'<!-- /self-check -->' without a '<!-- self-check -->' before it",
+            code="self_check_end",
         )
         return
     found = questions.parse_questions(check, env, ctx)
@@ -263,9 +266,8 @@ def _headings(group: list[Token]) -> list[Heading]:
 def _load_exam(course_dir: Path, texts, make_context, module_files, problems) -> list[Question]:
     path = course_dir / "exam.md"
     if not path.exists():
-        problems.append(
-            Problem(path, 1, "file not found: the course needs an exam.md with its question pool")
-        )
+        message = "file not found: the course needs an exam.md with its question pool"
+        problems.append(Problem(path, 1, message, code="no_exam_md"))
         return []
     if path not in texts:
         return []
@@ -291,7 +293,8 @@ def _check_unique_ids(pool: list[Question], ctx: Context) -> None:
     for question in pool:
         if question.id in first_line:
             where = f"{ctx.path.name}:{first_line[question.id]}"
-            ctx.add(question.line, f"duplicate question id '{question.id}' (first at {where})")
+            message = f"duplicate question id '{question.id}' (first at {where})"
+            ctx.add(question.line, message, code="duplicate_id", id=question.id, first=where)
         else:
             first_line[question.id] = question.line
 
@@ -303,7 +306,10 @@ def _check_course(course_dir, settings, pool, problems) -> None:
     if drawn and exam.exists() and not exam_broken and drawn > len(pool):
         line = settings.lines.get("exam_questions", 1)
         message = f"exam_questions is {drawn} but exam.md holds only {len(pool)} questions"
-        problems.append(Problem(course_dir / "course.md", line, message))
+        params = {"drawn": drawn, "pool": len(pool)}
+        problems.append(
+            Problem(course_dir / "course.md", line, message, code="pool_too_small", params=params)
+        )
 
 
 def _build_course(course_dir, slug, settings, intro_html, modules, pool, media) -> Course:
