@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..content.course import ChoiceQuestion, Course, Question
@@ -80,19 +80,35 @@ class Grade:
         return self.total > 0 and self.correct * 100 >= self.pass_mark * self.total
 
 
-def draw(course: Course, rng: random.Random) -> list[DrawnQuestion]:
-    """Draw the course's number of questions, spread evenly across the modules they test."""
+RECHECK_QUESTIONS_PER_MODULE = 2
+
+
+def recheck_size(modules: int, pool: int, exam_size: int) -> int:
+    """A re-check is short: two questions per changed module, never more than the exam
+    draws, and no more than those modules' questions."""
+    return min(RECHECK_QUESTIONS_PER_MODULE * modules, exam_size, pool)
+
+
+def draw(
+    course: Course, rng: random.Random, modules: Collection[str] | None = None
+) -> list[DrawnQuestion]:
+    """Draw the course's number of questions, spread evenly across the modules they test.
+    With `modules`, draw a re-check from those modules' questions only."""
+    pool = [q for q in course.questions if modules is None or q.module_slug in modules]
+    count = course.exam.question_count
+    if modules is not None:
+        count = recheck_size(len(modules), len(pool), count)
     groups: dict[str | None, list[Question]] = defaultdict(list)
-    for question in course.questions:
+    for question in pool:
         groups[question.module_slug].append(question)
     for group in groups.values():
         rng.shuffle(group)
     order = list(groups)
     rng.shuffle(order)
     drawn: list[Question] = []
-    while len(drawn) < course.exam.question_count and any(groups.values()):
+    while len(drawn) < count and any(groups.values()):
         for key in order:
-            if groups[key] and len(drawn) < course.exam.question_count:
+            if groups[key] and len(drawn) < count:
                 drawn.append(groups[key].pop())
     position = {m.slug: i for i, m in enumerate(course.modules)}
     drawn.sort(key=lambda q: position.get(q.module_slug or "", len(position)))  # course order
