@@ -25,13 +25,14 @@ from . import (
     learning,
     navigation,
     templating,
+    trainer,
 )
 from .config import LANGUAGES, PROJECT_ROOT, Settings
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, dashboard)
+DOMAINS = (accounts, learning, exams, certificates, dashboard, trainer)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

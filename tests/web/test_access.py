@@ -19,7 +19,10 @@ from academy.exams import services as exams
 from academy.extensions import db
 from academy.learning import queries as learning
 from academy.learning import services as reading
-from tests.fixtures.course_files import write_course
+from academy.trainer import queries as workbench
+from academy.trainer import services as editing
+from academy.trainer.models import Change, Retraining
+from tests.fixtures.course_files import MODULE_1, write_course
 from tests.fixtures.web import csrf_token, login
 
 ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
@@ -34,7 +37,7 @@ EXCEPTIONS: dict[str, dict[str, int]] = {
     "exams.take": {"learner": 302},  # a handed-in attempt: on to its result
 }
 # The learner's own records: to anyone else they do not exist.
-OWNED_BY_LEARNER = {"exams.take", "exams.result", "certificates.pdf"}
+OWNED_BY_LEARNER = {"exams.take", "exams.result", "certificates.pdf", "retraining.show"}
 
 
 @dataclass
@@ -57,7 +60,9 @@ class World:
 @pytest.fixture
 def world(make_app, tmp_path) -> World:
     """A small course with an image, a learner who passed it (attempt, certificate),
-    one person per role, an open invitation and a password-reset link."""
+    one person per role, an open invitation and a password-reset link; the course was
+    then changed materially in the browser (published versions, the learner's
+    retraining) and a trainer has a working copy open."""
     write_course(tmp_path / "courses", SLUG)
     app = make_app(COURSES_DIR=str(tmp_path / "courses"))
     with app.app_context():
@@ -75,6 +80,7 @@ def world(make_app, tmp_path) -> World:
         (certificate,) = learner_certificates(learner)
         invitation = accounts.create_invitation("new@matrix.example", ["learner"], people["hr"])
         _, reset = accounts.create_password_reset(learner.email)
+        version = _change_in_browser(people["trainer"])
         db.session.commit()
         values = {
             "slug": SLUG,
@@ -84,6 +90,11 @@ def world(make_app, tmp_path) -> World:
             "certificate_id": certificate.id,
             "user_id": learner.id,
             "number": certificate.number,
+            "name": "course.md",
+            "source": "live",
+            "question_id": "q-eins",
+            "version_id": version.id,
+            "retraining_id": db.session.scalar(select(Retraining.id)),
         }
         emails = {role: person.email for role, person in people.items()}
         db.session.remove()
@@ -93,6 +104,18 @@ def world(make_app, tmp_path) -> World:
         clients[role] = app.test_client()
         login(clients[role], emails[role], PASSWORD)
     return World(app, clients, values, tokens)
+
+
+def _change_in_browser(trainer):
+    """Publish a material change of module 1, then open a new working copy."""
+    copy = editing.start_copy(workbench.course_state(SLUG), trainer)
+    editing.save_file(copy, "01-erstes.md", MODULE_1 + "\nNeu.\n", copy.revision, trainer)
+    state = workbench.course_state(SLUG)
+    version = editing.publish(
+        state, state.copy.revision, Change.MATERIAL, ["erstes"], "neu", trainer
+    )
+    editing.start_copy(workbench.course_state(SLUG), trainer)
+    return version
 
 
 def learner_certificates(user):
@@ -251,3 +274,6 @@ def test_menu_shows_each_role_its_areas(world):
     assert "/admin/users" in menus["admin"] and "/admin/users" not in menus["hr"]
     assert "/invitations" in menus["hr"] and "/invitations" not in menus["learner"]
     assert all("/certificates" in menu for menu in menus.values())
+    assert "/trainer/" in menus["trainer"] and "/trainer/" in menus["admin"]  # admins train
+    assert "/trainer/" not in menus["learner"] and "/trainer/" not in menus["hr"]
+    assert "/retraining/overview" in menus["hr"] and "/retraining/" not in menus["learner"]
