@@ -32,7 +32,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, dashboard, trainer)
+DOMAINS = (accounts, learning, exams, certificates, trainer, dashboard)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -1,13 +1,21 @@
-"""Item statistics from SQL sums: point-biserial correlation against a hand-computed
+"""Item statistics from sums: point-biserial correlation against a hand-computed
 example, the flags, and nothing shown below the minimum number of answers."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import astuple
 
 import pytest
 
-from academy.trainer.statistics import Flag, ItemSums, flags, item_statistics, point_biserial
+from academy.trainer.statistics import (
+    Flag,
+    ItemSums,
+    flags,
+    graded,
+    item_statistics,
+    point_biserial,
+)
 
 # Five answers to one question: (right?, right answers on the attempt's other questions)
 ANSWERS = [(1, 4), (1, 3), (0, 1), (1, 2), (0, 0)]
@@ -64,3 +72,23 @@ def test_below_the_minimum_only_the_count_is_given():
     shown = item_statistics(sums(), {"o1": 2}, min_attempts=5)
     assert shown.shown and shown.share_right == pytest.approx(0.6)
     assert shown.wrong_choices == {"o1": 2} and shown.flags == frozenset()
+
+
+def test_what_one_graded_exam_adds_to_its_questions():
+    added = {s.question_id: s for s in graded({"a": True, "b": False, "c": True})}
+    # score 2: a and c have rest score 1, b has rest score 2
+    assert added["a"] == ItemSums("a", drawn=1, right=1, rest=1, rest_squares=1, rest_when_right=1)
+    assert added["b"] == ItemSums("b", drawn=1, right=0, rest=2, rest_squares=4, rest_when_right=0)
+
+
+def test_the_sums_of_graded_exams_give_the_hand_computed_correlation():
+    """Five exams whose question "q" has the ANSWERS above (other questions fill the rest)."""
+    total = ItemSums("q", 0, 0, 0, 0, 0)
+    for right, rest in ANSWERS:
+        others = {f"o{n}": True for n in range(rest)}
+        (one,) = [s for s in graded({"q": bool(right), **others}) if s.question_id == "q"]
+        total = ItemSums(
+            "q", *(a + b for a, b in zip(astuple(total)[1:], astuple(one)[1:], strict=True))
+        )
+    assert total == sums()
+    assert point_biserial(total) == pytest.approx(math.sqrt(3) / 2)

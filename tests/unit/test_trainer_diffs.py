@@ -19,6 +19,7 @@ def test_diff_lists_added_removed_and_changed_files():
         "neu.md": "added",
     }
     lines = [(line.kind, line.text) for line in changes["course.md"].lines]
+    assert lines[0] == ("gap", "1")  # the hunk starts at line 1
     assert ("removed", "b") in lines and ("added", "B") in lines and ("same", "a") in lines
     assert changes["course.md"].added == 1 and changes["course.md"].removed == 1
     assert changes["images/x.png"].lines == ()  # an image has no lines to show

@@ -37,7 +37,7 @@ def attempt(connection, attempt_id: int, answers: str, late: bool = False) -> No
     )
 
 
-def test_upgrade_fills_responses_and_wrong_choices_from_graded_exams(empty_database, tmp_path):  # noqa: F811
+def test_upgrade_fills_the_item_sums_from_graded_exams(empty_database, tmp_path):  # noqa: F811
     from flask_migrate import upgrade
 
     app = create_app(make_environ(empty_database, tmp_path))
@@ -56,22 +56,19 @@ def test_upgrade_fills_responses_and_wrong_choices_from_graded_exams(empty_datab
             attempt(connection, 3, '{"q1": ["r"]}', late=True)  # not graded: left out
         upgrade()
         with db.engine.connect() as connection:
-            responses = connection.execute(
+            sums = connection.execute(
                 text(
-                    "SELECT attempt_id, question_id, correct, rest_score FROM question_responses"
-                    " ORDER BY attempt_id, question_id"
+                    'SELECT question_id, drawn, "right", rest, rest_squares, rest_when_right'
+                    " FROM question_sums WHERE course_slug = 'kurs' AND course_version = 'v1'"
+                    " ORDER BY question_id"
                 )
             ).all()
             wrong = connection.execute(
-                text("SELECT attempt_id, question_id, option_id FROM wrong_choices")
+                text("SELECT question_id, option_id, chosen FROM wrong_choice_counts")
             ).all()
             kinds = connection.execute(text("SELECT DISTINCT kind FROM exam_attempts")).all()
         db.engine.dispose()
-    assert [tuple(r) for r in responses] == [
-        (1, "q1", True, 0),
-        (1, "q2", False, 1),
-        (2, "q1", True, 1),
-        (2, "q2", True, 1),
-    ]
-    assert [tuple(w) for w in wrong] == [(1, "q2", "w")]
+    # q1 right twice, rest scores 0 and 1; q2 right once (attempt 2), rest scores 1 and 1
+    assert [tuple(row) for row in sums] == [("q1", 2, 2, 1, 1, 1), ("q2", 2, 1, 2, 2, 1)]
+    assert [tuple(row) for row in wrong] == [("q2", "w", 1)]
     assert [k[0] for k in kinds] == ["exam"]

@@ -34,7 +34,7 @@ def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, editing_views.allow_uploads)
     app.register_blueprint(retraining_views.bp)
     # Only this app's signals: tests build several apps in one process.
-    signals.exam_graded.connect(services.record_responses, sender=app)
+    signals.exam_graded.connect(services.record_graded_exam, sender=app)
     signals.exam_graded.connect(retraining_services.complete_after_recheck, sender=app)
     signals.module_completed.connect(retraining_services.complete_after_reading, sender=app)
     navigation.add(

@@ -14,7 +14,7 @@ CONTEXT_LINES = 3
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str  # "added", "removed", "same" or "gap" (lines left out between hunks)
+    kind: str  # "added", "removed", "same" or "gap" (lines left out before line `text`)
     text: str
 
 
@@ -53,8 +53,8 @@ def _lines(before: bytes, after: bytes) -> tuple[DiffLine, ...]:
     for line in difflib.unified_diff(old, new, n=CONTEXT_LINES, lineterm=""):
         if line.startswith(("---", "+++")):
             continue
-        if line.startswith("@@"):
-            result.append(DiffLine("gap", line))
+        if line.startswith("@@"):  # "@@ -12,7 +13,8 @@": the hunk starts at line 13 now
+            result.append(DiffLine("gap", line.split("+")[1].split(",")[0].split(" ")[0]))
         elif line.startswith("+"):
             result.append(DiffLine("added", line[1:]))
         elif line.startswith("-"):

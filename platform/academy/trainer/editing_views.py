@@ -269,10 +269,8 @@ def publish(slug: str):
     files = queries.copy_files(copy)
     loaded = queries.load_for_learners(slug, files)
     form = PublishForm()
-    if loaded.course is not None:
-        form.modules.choices = [
-            (m.slug, f"{m.number:02d} · {m.title}") for m in loaded.course.modules
-        ]
+    modules = loaded.course.modules if loaded.course else ()
+    form.modules.choices = [(m.slug, f"{m.number:02d} · {m.title}") for m in modules]
     status, refusal = 200, None
     if form.validate_on_submit():
         try:
@@ -298,7 +296,7 @@ def publish(slug: str):
 
 def _prefill(form: PublishForm, state, copy) -> None:
     form.revision.data = copy.revision
-    form.modules.data = services.changed_modules(state)
+    form.modules.data = queries.changed_modules(state)
     if copy.restored_from_id:
         restored = queries.version(state.slug, copy.restored_from_id)
         if restored is not None:

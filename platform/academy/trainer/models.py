@@ -98,45 +98,32 @@ class Retraining(db.Model):
     version: Mapped[CourseVersion] = relationship()
 
 
-class QuestionResponse(db.Model):
-    """One question of one graded exam attempt: whether it was answered right, and how the
-    attempt did on its other questions. Item statistics are SQL aggregates over these."""
+class QuestionSums(db.Model):
+    """Per question and course version, the sums item statistics are made of: how often it
+    was drawn and answered right, and sums of the *rest score* (right answers on the
+    attempt's other questions) for the point-biserial correlation. Graded exams add to
+    them as they come (INSERT … ON CONFLICT DO UPDATE), so the statistics page reads one
+    row per question however many exams there were. Nothing here is about a person."""
 
-    __tablename__ = "question_responses"
-    __table_args__ = (
-        # Covers the statistics query: it reads the index, never the table.
-        Index(
-            "ix_question_responses_item",
-            "course_slug",
-            "course_version",
-            "question_id",
-            "correct",
-            "rest_score",
-        ),
-    )
+    __tablename__ = "question_sums"
 
-    attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("exam_attempts.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    course_version: Mapped[str] = mapped_column(String(12), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    course_slug: Mapped[str] = mapped_column(String(100))
-    course_version: Mapped[str] = mapped_column(String(12))
-    correct: Mapped[bool]
-    rest_score: Mapped[int]  # right answers on the attempt's other questions
+    drawn: Mapped[int]
+    right: Mapped[int]
+    rest: Mapped[int]  # sum of rest scores
+    rest_squares: Mapped[int]  # sum of squared rest scores
+    rest_when_right: Mapped[int]  # sum of the rest scores of right answers
 
 
-class WrongChoice(db.Model):
-    """A wrong option ticked in a graded attempt: how often each distractor draws learners."""
+class WrongChoiceCount(db.Model):
+    """How often a wrong option of a question was ticked, per course version."""
 
-    __tablename__ = "wrong_choices"
-    __table_args__ = (
-        Index("ix_wrong_choices_item", "course_slug", "course_version", "question_id", "option_id"),
-    )
+    __tablename__ = "wrong_choice_counts"
 
-    attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("exam_attempts.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    course_version: Mapped[str] = mapped_column(String(12), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     option_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    course_slug: Mapped[str] = mapped_column(String(100))
-    course_version: Mapped[str] = mapped_column(String(12))
+    chosen: Mapped[int]

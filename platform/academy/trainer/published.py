@@ -62,6 +62,3 @@ class PublishedCourses:
             for problem in result.problems:
                 log.error("published course problem: %s", problem)
         return result
-
-    def loaded_for(self, slug: str, version_id: int) -> Loaded | None:
-        return self.loaded.get(version_id)

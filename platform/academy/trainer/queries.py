@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import func, select
 
 from ..content import Course
+from ..exams.models import AttemptKind, ExamAttempt, ExamResult
 from ..extensions import db
 from ..learning import queries as learning
 from ..web import PAGE_SIZE
-from . import archive
+from . import archive, diffs
 from .archive import Files
-from .models import CourseVersion, QuestionResponse, WorkingCopy, WrongChoice
+from .models import CourseVersion, QuestionSums, WorkingCopy, WrongChoiceCount
 from .sources import Loaded, load_files
 from .statistics import ItemStatistics, ItemSums, item_statistics
 
@@ -207,6 +208,14 @@ def preview(state: CourseState, source: str, url_base: str) -> Loaded | None:
     return load_files(files, state.slug, url_base, files_root())
 
 
+def changed_modules(state: CourseState) -> list[str]:
+    """The modules of the working copy that differ from what learners see (pre-filled)."""
+    loaded = load_for_learners(state.slug, copy_files(state.copy))
+    if loaded.course is None:
+        return []
+    return diffs.changed_modules(state.course, loaded.course)
+
+
 def load_for_learners(slug: str, files: Files) -> Loaded:
     """As the catalog will load these files once published (same folder, same links)."""
     return load_files(files, slug, learning.catalog().url_base, files_root(), keep=True)
@@ -216,13 +225,16 @@ def load_for_learners(slug: str, files: Files) -> Loaded:
 
 
 def statistics_versions(slug: str) -> list[tuple[str, int]]:
-    """The content versions that have graded exams, with their number of attempts."""
+    """The content versions that have graded final exams, with their number, most first."""
     rows = db.session.execute(
-        select(
-            QuestionResponse.course_version, func.count(func.distinct(QuestionResponse.attempt_id))
+        select(ExamAttempt.course_version, func.count())
+        .join(ExamResult)
+        .where(
+            ExamAttempt.course_slug == slug,
+            ExamAttempt.kind == AttemptKind.EXAM,
+            ExamResult.late.is_(False),
         )
-        .where(QuestionResponse.course_slug == slug)
-        .group_by(QuestionResponse.course_version)
+        .group_by(ExamAttempt.course_version)
     )
     return sorted(rows.all(), key=lambda row: -row[1])
 
@@ -242,38 +254,36 @@ def item_statistics_for(slug: str, version: str | None) -> dict[str, ItemStatist
 
 
 def _item_sums(slug: str, version: str | None) -> list[ItemSums]:
-    r = QuestionResponse
-    right = cast(r.correct, Integer)
+    s = QuestionSums
     query = (
         select(
-            r.question_id,
-            func.count(),
-            func.sum(right),
-            func.sum(r.rest_score),
-            func.sum(r.rest_score * r.rest_score),
-            func.sum(right * r.rest_score),
+            s.question_id,
+            func.sum(s.drawn),
+            func.sum(s.right),
+            func.sum(s.rest),
+            func.sum(s.rest_squares),
+            func.sum(s.rest_when_right),
         )
-        .where(r.course_slug == slug)
-        .group_by(r.question_id)
+        .where(s.course_slug == slug)
+        .group_by(s.question_id)
     )
     if version is not None:
-        query = query.where(r.course_version == version)
+        query = query.where(s.course_version == version)
     return [
-        ItemSums(row[0], *(int(value or 0) for value in row[1:]))
-        for row in db.session.execute(query)
+        ItemSums(row[0], *(int(value) for value in row[1:])) for row in db.session.execute(query)
     ]
 
 
 def _wrong_choices(slug: str, version: str | None) -> dict[str, dict[str, int]]:
-    w = WrongChoice
+    w = WrongChoiceCount
     query = (
-        select(w.question_id, w.option_id, func.count())
+        select(w.question_id, w.option_id, func.sum(w.chosen))
         .where(w.course_slug == slug)
         .group_by(w.question_id, w.option_id)
     )
     if version is not None:
         query = query.where(w.course_version == version)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for question_id, option_id, count in db.session.execute(query):
-        counts[question_id][option_id] = count
+    for question_id, option_id, chosen in db.session.execute(query):
+        counts[question_id][option_id] = int(chosen)
     return counts

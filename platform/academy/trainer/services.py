@@ -1,5 +1,5 @@
 """Writes of the workbench: working copies (upload, edit, restore), publishing, and the
-per-question facts of graded exams. They flush and record; the view commits.
+sums of graded exams for item statistics. They flush and record; the view commits.
 
 Every refusal (TrainerRefused) is raised before anything is written, or the write is
 undone in a savepoint (publishing).
@@ -7,11 +7,14 @@ undone in a savepoint (publishing).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection
 from pathlib import PurePosixPath
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock
@@ -19,9 +22,9 @@ from ..content.loader import COURSE_SLUG, MODULE_FILE
 from ..exams.models import AttemptKind
 from ..extensions import db
 from ..outcomes import all_or_nothing
-from . import archive, diffs, queries, retraining_services
+from . import archive, queries, retraining_services, statistics
 from .archive import BadArchive, Files
-from .models import Change, CourseVersion, QuestionResponse, WorkingCopy, WrongChoice
+from .models import Change, CourseVersion, QuestionSums, WorkingCopy, WrongChoiceCount
 from .outcomes import TrainerRefusal, TrainerRefused
 from .queries import CourseState
 
@@ -318,41 +321,37 @@ def _add_version(
     return row
 
 
-def changed_modules(state: CourseState) -> list[str]:
-    """The modules of the working copy that differ from what learners see (pre-filled)."""
-    loaded = queries.load_for_learners(state.slug, queries.copy_files(state.copy))
-    if loaded.course is None:
-        return []
-    return diffs.changed_modules(state.course, loaded.course)
+# Item statistics ------------------------------------------------------------------------
 
 
-# Facts for item statistics --------------------------------------------------------------
-
-
-def record_responses(_sender, *, attempt, result, **_extra) -> None:
-    """Receiver of exams' exam_graded: one row per question of a graded final exam, and
-    one per wrong option ticked. Derived from the graded attempt (audited as such), in
-    the same transaction. Re-checks and late attempts are not part of the statistics."""
+def record_graded_exam(_sender, *, attempt, result, **_extra) -> None:
+    """Receiver of exams' exam_graded: a final exam graded in time adds to the sums of its
+    questions and to the counts of the wrong options ticked, in the same transaction (the
+    grading itself is audited). Re-checks and late attempts are not part of them."""
     if attempt.kind != AttemptKind.EXAM or result.late:
         return
     questions = attempt.drawn_questions()
     answers = {qid: frozenset(ids) for qid, ids in result.answers.items()}
     right = {q.id: answers.get(q.id, frozenset()) == q.correct_ids for q in questions}
-    score = sum(right.values())
-    where = {
-        "attempt_id": attempt.id,
-        "course_slug": attempt.course_slug,
-        "course_version": attempt.course_version,
-    }
-    responses = [
-        {**where, "question_id": q.id, "correct": right[q.id], "rest_score": score - right[q.id]}
-        for q in questions
-    ]
+    where = {"course_slug": attempt.course_slug, "course_version": attempt.course_version}
+    sums = [{**where, **dataclasses.asdict(added)} for added in statistics.graded(right)]
     wrong = [
-        {**where, "question_id": q.id, "option_id": option}
-        for q in questions
+        {**where, "question_id": q.id, "option_id": option, "chosen": 1}
+        for q in sorted(questions, key=lambda q: q.id)
         for option in sorted(answers.get(q.id, frozenset()) - q.correct_ids)
     ]
-    db.session.execute(insert(QuestionResponse), responses)
-    if wrong:
-        db.session.execute(insert(WrongChoice), wrong)
+    _add(QuestionSums, sums, ("drawn", "right", "rest", "rest_squares", "rest_when_right"))
+    _add(WrongChoiceCount, wrong, ("chosen",))
+
+
+def _add(model, rows: list[dict], counters: tuple[str, ...]) -> None:
+    """Insert the rows, or add their counters to the rows already there. The rows come
+    sorted by key, so two exams graded at once lock them in the same order."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(model).values(rows)
+    keys = [c.name for c in model.__table__.primary_key.columns]
+    added = {c: getattr(model, c) + statement.excluded[c] for c in counters}
+    db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=added))

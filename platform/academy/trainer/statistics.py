@@ -1,6 +1,7 @@
-"""Item statistics from aggregates: how often a question was drawn, the share answered
-right, and whether learners who do well on the rest of the exam get it right more often
-than those who do badly (point-biserial correlation). Pure: the sums come from SQL.
+"""Item statistics from sums: how often a question was drawn, the share answered right,
+and whether learners who do well on the rest of the exam get it right more often than
+those who do badly (point-biserial correlation). Pure: the sums are kept in SQL, each
+graded exam adding what graded() says.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ class Flag(StrEnum):
 
 @dataclass(frozen=True)
 class ItemSums:
-    """SQL aggregates over one question's responses. `rest` is the number of right
-    answers on the attempt's other questions: the item itself does not inflate it."""
+    """Sums over one question's answers. The rest score is the number of right answers on
+    the attempt's other questions: the item itself does not inflate the correlation."""
 
     question_id: str
     drawn: int
@@ -42,6 +43,17 @@ class ItemStatistics:
     discrimination: float | None = None  # None when it cannot be computed (no spread)
     wrong_choices: Mapping[str, int] = field(default_factory=dict)  # option id -> times
     flags: frozenset[Flag] = frozenset()
+
+
+def graded(right: Mapping[str, bool]) -> list[ItemSums]:
+    """What one graded exam adds to each of its questions' sums; `right` maps question
+    id -> answered right."""
+    score = sum(right.values())
+    added = []
+    for question_id, ok in sorted(right.items()):
+        rest = score - ok
+        added.append(ItemSums(question_id, 1, int(ok), rest, rest * rest, rest * ok))
+    return added
 
 
 def point_biserial(sums: ItemSums) -> float | None:

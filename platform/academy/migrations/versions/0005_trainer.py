@@ -9,6 +9,8 @@ out here rather than imported from the application, so that this revision keeps 
 what it did when the application changes.
 """
 
+from collections import defaultdict
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -76,52 +78,34 @@ def upgrade():
         sa.UniqueConstraint("course_slug", name=op.f("uq_course_working_copies_course_slug")),
     )
     op.create_table(
-        "question_responses",
-        sa.Column("attempt_id", sa.Integer(), nullable=False),
-        sa.Column("question_id", sa.String(length=200), nullable=False),
+        "question_sums",
         sa.Column("course_slug", sa.String(length=100), nullable=False),
         sa.Column("course_version", sa.String(length=12), nullable=False),
-        sa.Column("correct", sa.Boolean(), nullable=False),
-        sa.Column("rest_score", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["attempt_id"],
-            ["exam_attempts.id"],
-            name=op.f("fk_question_responses_attempt_id_exam_attempts"),
-            ondelete="CASCADE",
+        sa.Column("question_id", sa.String(length=200), nullable=False),
+        sa.Column("drawn", sa.Integer(), nullable=False),
+        sa.Column("right", sa.Integer(), nullable=False),
+        sa.Column("rest", sa.Integer(), nullable=False),
+        sa.Column("rest_squares", sa.Integer(), nullable=False),
+        sa.Column("rest_when_right", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "course_slug", "course_version", "question_id", name=op.f("pk_question_sums")
         ),
-        sa.PrimaryKeyConstraint("attempt_id", "question_id", name=op.f("pk_question_responses")),
     )
-    with op.batch_alter_table("question_responses", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_question_responses_item",
-            ["course_slug", "course_version", "question_id", "correct", "rest_score"],
-            unique=False,
-        )
-
     op.create_table(
-        "wrong_choices",
-        sa.Column("attempt_id", sa.Integer(), nullable=False),
+        "wrong_choice_counts",
+        sa.Column("course_slug", sa.String(length=100), nullable=False),
+        sa.Column("course_version", sa.String(length=12), nullable=False),
         sa.Column("question_id", sa.String(length=200), nullable=False),
         sa.Column("option_id", sa.String(length=40), nullable=False),
-        sa.Column("course_slug", sa.String(length=100), nullable=False),
-        sa.Column("course_version", sa.String(length=12), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["attempt_id"],
-            ["exam_attempts.id"],
-            name=op.f("fk_wrong_choices_attempt_id_exam_attempts"),
-            ondelete="CASCADE",
-        ),
+        sa.Column("chosen", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "attempt_id", "question_id", "option_id", name=op.f("pk_wrong_choices")
+            "course_slug",
+            "course_version",
+            "question_id",
+            "option_id",
+            name=op.f("pk_wrong_choice_counts"),
         ),
     )
-    with op.batch_alter_table("wrong_choices", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_wrong_choices_item",
-            ["course_slug", "course_version", "question_id", "option_id"],
-            unique=False,
-        )
-
     op.create_table(
         "retrainings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -173,7 +157,6 @@ def upgrade():
     _fill_statistics(op.get_bind())
 
 
-BATCH = 5000
 attempts = sa.table(
     "exam_attempts",
     sa.column("id", sa.Integer),
@@ -188,31 +171,14 @@ results = sa.table(
     sa.column("answers", sa.JSON),
     sa.column("late", sa.Boolean),
 )
-responses = sa.table(
-    "question_responses",
-    sa.column("attempt_id", sa.Integer),
-    sa.column("question_id", sa.String),
-    sa.column("course_slug", sa.String),
-    sa.column("course_version", sa.String),
-    sa.column("correct", sa.Boolean),
-    sa.column("rest_score", sa.Integer),
-)
-wrong_choices = sa.table(
-    "wrong_choices",
-    sa.column("attempt_id", sa.Integer),
-    sa.column("question_id", sa.String),
-    sa.column("option_id", sa.String),
-    sa.column("course_slug", sa.String),
-    sa.column("course_version", sa.String),
-)
+COUNTERS = ("drawn", "right", "rest", "rest_squares", "rest_when_right")
 
 
 def _fill_statistics(connection) -> None:
-    """One response row per question of every final exam graded in time, one row per
-    wrong option ticked: as trainer.services.record_responses writes them from now on."""
+    """The sums of every final exam graded in time, as trainer.services.record_graded_exam
+    adds them from now on: per question, and per wrong option ticked."""
     graded = (
         sa.select(
-            attempts.c.id,
             attempts.c.course_slug,
             attempts.c.course_version,
             attempts.c.questions,
@@ -220,42 +186,37 @@ def _fill_statistics(connection) -> None:
         )
         .join(results, results.c.attempt_id == attempts.c.id)
         .where(results.c.late.is_(False), attempts.c.kind == "exam")
-        .order_by(attempts.c.id)
     )
-    rows, wrong = [], []
-    for attempt in connection.execute(graded.execution_options(yield_per=1000)):
-        found, chosen_wrong = _rows(*attempt)
-        rows += found
-        wrong += chosen_wrong
-        if len(rows) >= BATCH:
-            _insert(connection, rows, wrong)
-            rows, wrong = [], []
-    _insert(connection, rows, wrong)
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    wrong: dict[tuple, int] = defaultdict(int)
+    for slug, version, questions, answers in connection.execute(
+        graded.execution_options(yield_per=1000)
+    ):
+        chosen = {q["id"]: set(answers.get(q["id"], [])) for q in questions}
+        correct = {q["id"]: {o["id"] for o in q["options"] if o["correct"]} for q in questions}
+        right = {qid: int(chosen[qid] == correct[qid]) for qid in chosen}
+        score = sum(right.values())
+        for qid, ok in right.items():
+            rest = score - ok
+            for index, value in enumerate((1, ok, rest, rest * rest, rest * ok)):
+                sums[(slug, version, qid)][index] += value
+            for option in chosen[qid] - correct[qid]:
+                wrong[(slug, version, qid, option)] += 1
+    _insert(connection, sums, wrong)
 
 
-def _rows(attempt_id, slug, version, questions, answers):
-    where = {"attempt_id": attempt_id, "course_slug": slug, "course_version": version}
-    chosen = {q["id"]: set(answers.get(q["id"], [])) for q in questions}
-    correct = {q["id"]: {o["id"] for o in q["options"] if o["correct"]} for q in questions}
-    right = {qid: chosen[qid] == correct[qid] for qid in chosen}
-    score = sum(right.values())
-    found = [
-        {**where, "question_id": qid, "correct": ok, "rest_score": score - ok}
-        for qid, ok in right.items()
-    ]
-    wrong = [
-        {**where, "question_id": qid, "option_id": option}
-        for qid in chosen
-        for option in sorted(chosen[qid] - correct[qid])
-    ]
-    return found, wrong
+def _insert(connection, sums, wrong) -> None:
+    keys = ("course_slug", "course_version", "question_id")
+    _rows(connection, "question_sums", keys + COUNTERS, [(*k, *v) for k, v in sums.items()])
+    choices = [(*k, n) for k, n in wrong.items()]
+    _rows(connection, "wrong_choice_counts", (*keys, "option_id", "chosen"), choices)
 
 
-def _insert(connection, rows, wrong) -> None:
-    if rows:
-        connection.execute(responses.insert(), rows)
-    if wrong:
-        connection.execute(wrong_choices.insert(), wrong)
+def _rows(connection, name: str, columns: tuple, values: list[tuple]) -> None:
+    if values:
+        table = sa.table(name, *(sa.column(c) for c in columns))
+        rows = [dict(zip(columns, value, strict=True)) for value in values]
+        connection.execute(table.insert(), rows)
 
 
 def downgrade():
@@ -267,13 +228,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_retrainings_course_slug"))
 
     op.drop_table("retrainings")
-    with op.batch_alter_table("wrong_choices", schema=None) as batch_op:
-        batch_op.drop_index("ix_wrong_choices_item")
-
-    op.drop_table("wrong_choices")
-    with op.batch_alter_table("question_responses", schema=None) as batch_op:
-        batch_op.drop_index("ix_question_responses_item")
-
-    op.drop_table("question_responses")
+    op.drop_table("wrong_choice_counts")
+    op.drop_table("question_sums")
     op.drop_table("course_working_copies")
     op.drop_table("course_versions")
