@@ -4,6 +4,7 @@ refused upload or save changes nothing."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
@@ -16,7 +17,15 @@ from academy.trainer.models import CourseVersion, WorkingCopy
 from tests.fixtures.archives import symlink, with_entry, zip_files, zip_folder
 from tests.fixtures.course_files import EXAM_MD, MODULE_2, PNG, write_course
 from tests.fixtures.web import login, post
-from tests.fixtures.workbench import edit_file, publish, revision, save, start_copy, upload
+from tests.fixtures.workbench import (
+    add_file,
+    edit_file,
+    publish,
+    revision,
+    save,
+    start_copy,
+    upload,
+)
 from tests.web.test_access import database_fingerprint
 
 SLUG = "testkurs"
@@ -166,40 +175,28 @@ def test_editing_a_file_shows_findings_and_preview_and_a_stale_save_is_refused(s
 def test_add_a_module_upload_an_image_and_delete_a_file(setup):
     _app, trainer, learner, _ = setup
     start_copy(trainer, SLUG)
-    added = post(
-        trainer,
-        f"/trainer/courses/{SLUG}/files",
-        {"name": "03-neues-thema.md", "revision": revision(trainer, SLUG)},
-    )
+    added = add_file(trainer, SLUG, "03-neues-thema.md")
     assert added.headers["Location"] == f"/trainer/courses/{SLUG}/edit/03-neues-thema.md"
     assert "title: Neues thema" in page(trainer, added.headers["Location"])
     image = post(
         trainer,
         f"/trainer/courses/{SLUG}/files/upload",
-        {
-            "upload": (__import__("io").BytesIO(PNG), "schaubild.png"),
-            "revision": revision(trainer, SLUG),
-        },
+        {"upload": (io.BytesIO(PNG), "schaubild.png"), "revision": revision(trainer, SLUG)},
         content_type="multipart/form-data",
     )
     assert image.status_code == 302
     assert "<code>images/schaubild.png</code>" in page(trainer, f"/trainer/courses/{SLUG}")
-    keep = post(
-        trainer,
-        f"/trainer/courses/{SLUG}/files/delete",
-        {"delete-name": "course.md", "delete-revision": revision(trainer, SLUG)},
-    )
-    assert keep.status_code == 302
+    assert delete_file(trainer, "course.md").status_code == 302
     assert "kann nicht gelöscht werden" in page(trainer, f"/trainer/courses/{SLUG}")
-    gone = post(
-        trainer,
-        f"/trainer/courses/{SLUG}/files/delete",
-        {"delete-name": "images/schaubild.png", "delete-revision": revision(trainer, SLUG)},
-    )
-    assert gone.status_code == 302
+    assert delete_file(trainer, "images/schaubild.png").status_code == 302
     assert "<code>images/schaubild.png</code>" not in page(trainer, f"/trainer/courses/{SLUG}")
     assert publish(trainer, SLUG, note="Modul 3 ergänzt").status_code == 302
     assert "Neues thema" in page(learner, f"/courses/{SLUG}/")
+
+
+def delete_file(client, name: str):
+    data = {"delete-name": name, "delete-revision": revision(client, SLUG)}
+    return post(client, f"/trainer/courses/{SLUG}/files/delete", data)
 
 
 def test_publish_keeps_versions_shows_diffs_and_restores_an_older_one(setup):

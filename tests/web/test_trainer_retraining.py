@@ -14,7 +14,7 @@ from academy.trainer.models import Retraining
 from tests.fixtures.course_files import MODULE_1, MODULE_2, write_course
 from tests.fixtures.journey import answers_for, finish_modules, pass_exam
 from tests.fixtures.web import login, post
-from tests.fixtures.workbench import edit_file, publish, revision, save, start_copy
+from tests.fixtures.workbench import add_file, edit_file, publish, save, start_copy
 
 SLUG = "testkurs"
 
@@ -132,8 +132,7 @@ def test_modules_without_exam_questions_need_only_to_be_read(world, tmp_path):
     app, clients, _ = world
     trainer = clients["trainer"]
     start_copy(trainer, SLUG)
-    new = {"name": "03-ohne-fragen.md", "revision": revision(trainer, SLUG)}
-    assert post(trainer, f"/trainer/courses/{SLUG}/files", new).status_code == 302
+    assert add_file(trainer, SLUG, "03-ohne-fragen.md").status_code == 302
     save(trainer, SLUG, "03-ohne-fragen.md", MODULE_2.replace("Zweites", "Drittes"))
     publish(
         clients["trainer"], SLUG, note="Neues Modul", change="material", modules=["ohne-fragen"]

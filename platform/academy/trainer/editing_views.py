@@ -207,15 +207,11 @@ def _editor(state, name: str, text: str | None, form, refusal):
 @trainers
 @editing
 def add_file(slug: str):
-    copy = found(queries.working_copy(slug))
     form = NewFileForm()
     if not form.validate():
         flash(_("Bitte geben Sie einen Dateinamen an."), "error")
         return _course_page(slug, "files")
-    name, refused = _refused_to_course_page(
-        slug,
-        lambda: services.add_file(copy, form.name.data, None, form.revision.data, current_user),
-    )
+    name, refused = _add_file(slug, form.name.data, None, form.revision.data)
     return refused or redirect(url_for("trainer.edit", slug=slug, name=name))
 
 
@@ -223,25 +219,23 @@ def add_file(slug: str):
 @trainers
 @editing
 def upload_file(slug: str):
-    copy = found(queries.working_copy(slug))
     form = FileUploadForm()
     if not form.validate():
         flash(_("Bitte wählen Sie eine Datei."), "error")
         return _course_page(slug, "files")
     upload = form.upload.data
-    name, refused = _refused_to_course_page(
-        slug,
-        lambda: services.add_file(
-            copy,
-            upload.filename or "",
-            upload.read(archive.MAX_FILE_BYTES + 1),
-            form.revision.data,
-            current_user,
-        ),
-    )
+    data = upload.read(archive.MAX_FILE_BYTES + 1)
+    name, refused = _add_file(slug, upload.filename or "", data, form.revision.data)
     if refused is None:
         flash(_("„%(name)s“ ist hochgeladen.", name=name), "success")
     return refused or _course_page(slug, "files")
+
+
+def _add_file(slug: str, name: str, data: bytes | None, revision: int):
+    copy = found(queries.working_copy(slug))
+    return _refused_to_course_page(
+        slug, lambda: services.add_file(copy, name, data, revision, current_user)
+    )
 
 
 @bp.post("/courses/<slug>/files/delete")

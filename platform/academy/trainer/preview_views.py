@@ -20,23 +20,24 @@ def _preview(source: str, slug: str):
     return state, loaded
 
 
-def _label(state, source: str) -> dict:
-    """Which state of the course the preview shows, for the bar above it."""
+def _page(template: str, state, source: str, **context):
+    """A preview page, with the bar that says which state of the course it shows."""
     version_id = int(source[1:]) if source.startswith("v") else None
     version = queries.version(state.slug, version_id) if version_id else None
-    return {"source": source, "version": version}
+    preview = {"source": source, "version": version}
+    return render_template(f"trainer/{template}", state=state, preview=preview, **context)
 
 
 @bp.get("/preview/<source>/<slug>/")
 @trainers
 def preview_course(source: str, slug: str):
     state, loaded = _preview(source, slug)
-    return render_template(
-        "trainer/preview_course.html",
-        state=state,
+    return _page(
+        "preview_course.html",
+        state,
+        source,
         course=loaded.course,
         findings=findings(loaded.problems, loaded.folder),
-        preview=_label(state, source),
     )
 
 
@@ -47,15 +48,15 @@ def preview_module(source: str, slug: str, module_slug: str):
     course = found(loaded.course)
     module = found(course.module(module_slug))
     previous, following = course.neighbours(module)
-    return render_template(
-        "trainer/preview_module.html",
-        state=state,
+    return _page(
+        "preview_module.html",
+        state,
+        source,
         course=course,
         module=module,
         previous=previous,
         following=following,
         fragments=module_fragments(module),
-        preview=_label(state, source),
     )
 
 
@@ -64,13 +65,8 @@ def preview_module(source: str, slug: str, module_slug: str):
 def preview_exam(source: str, slug: str):
     state, loaded = _preview(source, slug)
     course = found(loaded.course)
-    return render_template(
-        "trainer/preview_exam.html",
-        state=state,
-        course=course,
-        modules={m.slug: m for m in course.modules},
-        preview=_label(state, source),
-    )
+    modules = {m.slug: m for m in course.modules}
+    return _page("preview_exam.html", state, source, course=course, modules=modules)
 
 
 @bp.get("/preview/<source>/<slug>/questions/<question_id>")
@@ -80,15 +76,15 @@ def preview_question(source: str, slug: str, question_id: str):
     course = found(loaded.course)
     question = found(next((q for q in course.questions if q.id == question_id), None))
     items = queries.item_statistics_for(slug, course.version)
-    return render_template(
-        "trainer/preview_question.html",
-        state=state,
+    return _page(
+        "preview_question.html",
+        state,
+        source,
         course=course,
         question=question,
         module=course.module(question.module_slug or ""),
         item=items.get(question.id),
         minimum=queries.minimum_attempts(),
-        preview=_label(state, source),
     )
 
 
