@@ -56,7 +56,7 @@ class CourseState:
 
     @property
     def status(self) -> str:
-        """ "live", "hidden" (draft: true), "broken" (learners see nothing) or "new"."""
+        """One of "live", "hidden" (draft: true), "broken" (learners see nothing), "new"."""
         if self.live is None:
             return "new"
         if self.course is None:
@@ -111,13 +111,7 @@ def _published_live(version: CourseVersion) -> Loaded:
     known = source.loaded.get(version.id) if source else None
     if known is not None:
         return known
-    return load_files(
-        archive.unpack(version.archive),
-        version.course_slug,
-        learning.catalog().url_base,
-        files_root(),
-        keep=True,
-    )
+    return load_for_learners(version.course_slug, archive.unpack(version.archive))
 
 
 def _folder_live(slug: str) -> Loaded | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from pathlib import PurePosixPath
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -267,11 +267,10 @@ def publish(
     if change is Change.MATERIAL and not modules:
         raise TrainerRefused(TrainerRefusal.NO_MODULES)
     if state.latest is None and state.course is not None:
-        _keep_folder_state(state, by)
+        _keep_folder_state(state)
     version = _add_version(state.slug, loaded.course.version, files, change, modules, note, by)
     version.restored_from_id = copy.restored_from_id
-    db.session.delete(copy)
-    db.session.flush()
+    _remove_copy(copy, revision)
     audit.record(
         "course.published",
         by,
@@ -286,7 +285,20 @@ def publish(
     return version
 
 
-def _keep_folder_state(state: CourseState, by) -> None:
+def _remove_copy(copy: WorkingCopy, revision: int) -> None:
+    """Published: the copy goes, unless someone saved or published it a moment ago (then
+    the savepoint undoes this publish)."""
+    removed = db.session.execute(
+        delete(WorkingCopy)
+        .where(WorkingCopy.id == copy.id, WorkingCopy.revision == revision)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if removed != 1:
+        raise TrainerRefused(TrainerRefusal.STALE)
+    db.session.expunge(copy)
+
+
+def _keep_folder_state(state: CourseState) -> None:
     """Before a course is first published in the browser, its folder's state becomes
     version 1: learners' certificates refer to it, and it can be restored."""
     files = archive.read_folder(state.live.folder)
