@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from academy.accounts.queries import user_by_id
 from academy.certificates.models import Certificate
 from academy.exams.models import ExamAttempt
+from academy.exams.queries import latest_pass
 from academy.extensions import db
 from academy.trainer.models import Retraining
 from tests.fixtures.course_files import MODULE_1, MODULE_2, write_course
@@ -103,6 +105,8 @@ def test_reading_and_passing_the_recheck_completes_the_retraining(world):
     )
     with app.app_context():  # the certificate stays the one earned on the older version
         assert db.session.query(Certificate).count() == 1
+        # A re-check is never "the exam passed": it cannot earn a certificate.
+        assert latest_pass(user_by_id(retraining.user_id), SLUG).id != attempt_id
 
 
 def test_a_failed_recheck_leaves_the_retraining_open(world):

@@ -21,14 +21,14 @@ def home():
     language = str(get_locale() or "de")
     # Courses in the reader's language first, then the others.
     courses = sorted(learning.visible_courses(current_user), key=lambda c: c.language != language)
-    signed_in = current_user.is_authenticated
-    statuses = queries.statuses(current_user, courses) if signed_in else {}
+    statuses = queries.statuses(current_user, courses) if current_user.is_authenticated else {}
+    retrainings = retraining_queries.open_for(current_user) if current_user.is_authenticated else []
     return render_template(
         "dashboard/home.html",
         courses=courses,
         statuses=statuses,
         resume=queries.resume(statuses.values()),
-        retrainings=retraining_queries.open_for(current_user) if signed_in else [],
+        retrainings=retrainings,
     )
 
 
