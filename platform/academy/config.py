@@ -62,6 +62,9 @@ class Settings:
     ratelimit_enabled: bool
     proxy_hops: int  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
     trusted_hosts: tuple[str, ...]  # Host headers the app answers; empty: any (development)
+    browser_editing: bool  # trainers may upload, edit and publish courses in the browser
+    course_refresh_seconds: int  # how often a worker looks for a newly published course
+    item_stats_min_attempts: int  # below this, a question's statistics are not shown
 
     @property
     def password_hash_method(self) -> str:
@@ -112,6 +115,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED", True),
         proxy_hops=_int(env, "TRUSTED_PROXIES", 0, 0, 5),
         trusted_hosts=_trusted_hosts(env, app_env, public_url),
+        browser_editing=_flag(env, "BROWSER_EDITING", True),
+        course_refresh_seconds=_int(env, "COURSE_REFRESH_SECONDS", 5, 1, 300),
+        item_stats_min_attempts=_int(env, "ITEM_STATS_MIN_ATTEMPTS", 10, 1, 100_000),
     )
 
 

@@ -26,6 +26,7 @@ from . import (
     learning,
     navigation,
     templating,
+    trainer,
     web,
 )
 from .config import LANGUAGES, PROJECT_ROOT, Settings
@@ -33,7 +34,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, hr, dashboard)
+DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

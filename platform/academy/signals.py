@@ -10,7 +10,7 @@ _signals = Namespace()
 
 # kwargs: user (accounts.models.User), course (content.Course)
 module_completed = _signals.signal("module-completed")
-# kwargs: user, course, attempt (exams.models.ExamAttempt)
+# kwargs: user, course, attempt (exams.models.ExamAttempt); final exams only, not re-checks
 exam_passed = _signals.signal("exam-passed")
 
 # A question to higher domains, answered by the receivers' return values:
@@ -23,3 +23,6 @@ certificate_issued = _signals.signal("certificate-issued")
 # kwargs: users (a list). People were created, or moved into another department (import,
 # HR form, registration, invitation, single sign-on): rules that cover them may apply.
 people_placed = _signals.signal("people-placed")
+# kwargs: user, attempt, result (exams.models.ExamResult), course (None if gone); every
+# attempt graded in time, passed or not, final exam or re-check
+exam_graded = _signals.signal("exam-graded")

@@ -11,7 +11,14 @@ import pytest
 
 from tests.fixtures.settings import ROOT
 
-PURE = ["academy.content", "academy.exams.grading", "academy.exams.rules", "academy.emails"]
+PURE = [
+    "academy.content",
+    "academy.exams.grading",
+    "academy.exams.rules",
+    "academy.emails",
+    "academy.trainer.archive",
+    "academy.trainer.statistics",
+]
 PROBE = """
 import json, sys
 before = set(sys.modules)

@@ -19,7 +19,10 @@ from academy.exams import services as exams
 from academy.extensions import db
 from academy.learning import queries as learning
 from academy.learning import services as reading
-from tests.fixtures.course_files import write_course
+from academy.trainer import queries as workbench
+from academy.trainer import services as editing
+from academy.trainer.models import Change, Retraining
+from tests.fixtures.course_files import MODULE_1, write_course
 from tests.fixtures.web import csrf_token, login
 
 ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
@@ -35,7 +38,13 @@ EXCEPTIONS: dict[str, dict[str, int]] = {
     "exams.summary": {"learner": 302},  # likewise
 }
 # The learner's own records: to anyone else they do not exist.
-OWNED_BY_LEARNER = {"exams.take", "exams.summary", "exams.result", "certificates.pdf"}
+OWNED_BY_LEARNER = {
+    "exams.take",
+    "exams.summary",
+    "exams.result",
+    "certificates.pdf",
+    "retraining.show",
+}
 
 
 @dataclass
@@ -58,7 +67,9 @@ class World:
 @pytest.fixture
 def world(make_app, tmp_path) -> World:
     """A small course with an image, a learner who passed it (attempt, certificate),
-    one person per role, an open invitation and a password-reset link."""
+    one person per role, an open invitation and a password-reset link; the course was
+    then changed materially in the browser (published versions, the learner's
+    retraining) and a trainer has a working copy open."""
     write_course(tmp_path / "courses", SLUG)
     app = make_app(COURSES_DIR=str(tmp_path / "courses"))
     with app.app_context():
@@ -77,6 +88,7 @@ def world(make_app, tmp_path) -> World:
         invitation = accounts.create_invitation("new@matrix.example", ["learner"], people["hr"])
         _, reset = accounts.create_password_reset(learner.email)
         hr_values = hr_world(people, course)
+        version = _change_in_browser(people["trainer"])
         db.session.commit()
         values = {
             "slug": SLUG,
@@ -87,6 +99,11 @@ def world(make_app, tmp_path) -> World:
             "user_id": learner.id,
             "number": certificate.number,
             **hr_values,
+            "name": "course.md",
+            "source": "live",
+            "question_id": "q-eins",
+            "version_id": version.id,
+            "retraining_id": db.session.scalar(select(Retraining.id)),
         }
         emails = {role: person.email for role, person in people.items()}
         db.session.remove()
@@ -117,6 +134,18 @@ def hr_world(people, course) -> dict[str, int]:
         "assignment_id": assignment.id,
         "invitation_id": hr_queries.invitations_page(scope, people["hr"], 1).items[0].id,
     }
+
+
+def _change_in_browser(trainer):
+    """Publish a material change of module 1, then open a new working copy."""
+    copy = editing.start_copy(workbench.course_state(SLUG), trainer)
+    editing.save_file(copy, "01-erstes.md", MODULE_1 + "\nNeu.\n", copy.revision, trainer)
+    state = workbench.course_state(SLUG)
+    version = editing.publish(
+        state, state.copy.revision, Change.MATERIAL, ["erstes"], "neu", trainer
+    )
+    editing.start_copy(workbench.course_state(SLUG), trainer)
+    return version
 
 
 def learner_certificates(user):
@@ -276,3 +305,6 @@ def test_menu_shows_each_role_its_areas(world):
     assert all("/hr/" in menus[role] for role in ("hr", "admin"))
     assert not any("/hr/" in menus[role] for role in ("learner", "trainer"))
     assert all("/certificates" in menu for menu in menus.values())
+    assert "/trainer/" in menus["trainer"] and "/trainer/" in menus["admin"]  # admins train
+    assert "/trainer/" not in menus["learner"] and "/trainer/" not in menus["hr"]
+    assert "/retraining/overview" in menus["hr"] and "/retraining/" not in menus["learner"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from academy.extensions import db
 from academy.factory import create_app
@@ -18,14 +18,15 @@ def empty_database(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
+    # Named after the test database: parallel workers and other checkouts never share it.
+    name = f"{make_url(database_url).database}_migration"
     admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS academy_migration_test"))
-        connection.execute(text("CREATE DATABASE academy_migration_test"))
-    url = database_url.rsplit("/", 1)[0] + "/academy_migration_test"
-    yield url
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS academy_migration_test WITH (FORCE)"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -50,3 +51,36 @@ def test_upgrade_from_empty_then_downgrade(empty_database, tmp_path):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_upgrading_keeps_the_data_of_every_person(empty_database, tmp_path):
+    """SQLite rebuilds a table to change it; with foreign keys enforced, rebuilding
+    `users` would cascade and delete everything that refers to a person."""
+    from datetime import datetime
+
+    from flask_migrate import upgrade
+
+    app = create_app(make_environ(empty_database, tmp_path))
+    now = datetime(2026, 1, 1)
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, active, session_version, created_at)"
+                    " VALUES (1, 'a@firma.example', 'A', true, 1, :t)"
+                ),
+                {"t": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO module_completions (user_id, course_slug, module_slug,"
+                    " module_version, completed_at) VALUES (1, 'kurs', 'eins', 'v1', :t)"
+                ),
+                {"t": now},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            kept = connection.execute(text("SELECT count(*) FROM module_completions")).scalar()
+        db.engine.dispose()
+    assert kept == 1

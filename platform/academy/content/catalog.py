@@ -1,15 +1,16 @@
 """The loaded courses of one courses folder (plus a company's additions), reloaded on
-change when asked to."""
+change when asked to, and replaced by published versions when following a source."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from .course import Course
+from .course import Course, Problem
 from .loader import load_courses
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,20 @@ def _parsed(
     return load_courses(root, url_base, additions)
 
 
+# Asked for the courses published elsewhere (the app's database): returns all of them
+# when something changed since the last call, else None.
+PublishedSource = Callable[[], Mapping[str, Course] | None]
+
+
 class Catalog:
     """Holds the courses that loaded without errors; broken ones are logged and left out.
 
     With auto_reload (development), a request that comes at least a second after the
     last look re-reads the folder when any file's size or time stamp changed.
+
+    With a published source (see follow()), courses published there replace the folder's
+    course of the same name. The source is asked at most every few seconds; a changed
+    course is swapped in whole, so a reader gets either the old or the new one.
     """
 
     def __init__(
@@ -42,10 +52,18 @@ class Catalog:
         self.additions = additions.resolve() if additions else None  # one subfolder per course
         self.url_base = url_base
         self.auto_reload = auto_reload
-        self._courses: dict[str, Course] = {}
+        self.problems: list[Problem] = []  # of the folder, as found by the last load
+        self._folder: dict[str, Course] = {}
+        self._published: Mapping[str, Course] = {}
+        self._courses: dict[str, Course] = {}  # what is served: the two above, merged
         self._fingerprint: tuple = ()
         self._checked_at = 0.0
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # held while the served courses are replaced
+        self._source: PublishedSource | None = None
+        self._source_every = 0.0
+        self._source_asked_at = float("-inf")
+        self._source_lock = threading.Lock()
+        self._source_answered = False
         self.load()
 
     def load(self) -> None:
@@ -59,10 +77,23 @@ class Catalog:
         }
         for slug in sorted(broken - set(courses)):
             log.error("course '%s' is left out because of the errors above", slug)
-        self._courses, self._fingerprint = dict(courses), fingerprint
+        with self._lock:
+            self._folder, self._fingerprint, self.problems = dict(courses), fingerprint, problems
+            self._courses = {**self._folder, **self._published}
+
+    def follow(self, source: PublishedSource, every: float) -> None:
+        """Serve the courses `source` returns in place of the folder's, asking it at most
+        every `every` seconds (so readers cost no query of their own)."""
+        self._source, self._source_every = source, every
+        self.look_again()
+
+    def look_again(self) -> None:
+        """Ask the published source on the next read (e.g. right after a publish)."""
+        self._source_asked_at = float("-inf")
 
     def get(self, slug: str, include_drafts: bool = False) -> Course | None:
         self._reload_if_changed()
+        self._ask_source_if_due()
         course = self._courses.get(slug)
         if course is None or (course.draft and not include_drafts):
             return None
@@ -70,16 +101,15 @@ class Catalog:
 
     def all(self, include_drafts: bool = False) -> list[Course]:
         self._reload_if_changed()
+        self._ask_source_if_due()
         courses = [c for c in self._courses.values() if include_drafts or not c.draft]
         return sorted(courses, key=lambda c: c.title.casefold())
 
     def editions(self, course: Course) -> list[str]:
         """The slugs of every edition of this course (itself included)."""
-        self._reload_if_changed()
         family = course.exam_family
-        return sorted(
-            {course.slug} | {c.slug for c in self._courses.values() if c.exam_family == family}
-        )
+        others = {c.slug for c in self.all(include_drafts=True) if c.exam_family == family}
+        return sorted({course.slug} | others)
 
     def _reload_if_changed(self) -> None:
         if not self.auto_reload or time.monotonic() - self._checked_at < 1.0:
@@ -89,6 +119,32 @@ class Catalog:
             if self._current_fingerprint() != self._fingerprint:
                 log.info("course files changed, reloading %s", self.root)
                 self.load()
+
+    def _source_due(self) -> bool:
+        return time.monotonic() - self._source_asked_at >= self._source_every
+
+    def _ask_source_if_due(self) -> None:
+        if self._source is None or not self._source_due():
+            return
+        # Until the source has answered once, wait for it: the folder may hold an older
+        # version than the published one. Afterwards, serve the known courses meanwhile.
+        if not self._source_lock.acquire(blocking=not self._source_answered):
+            return
+        try:
+            if not self._source_due():
+                return  # another thread asked while this one waited
+            self._source_asked_at = time.monotonic()
+            published = self._source()
+            if published is not None:
+                with self._lock:
+                    self._published = dict(published)
+                    self._courses = {**self._folder, **self._published}  # one swap
+            self._source_answered = True
+        except Exception:
+            # Serving the last known courses beats failing every page; the next look retries.
+            log.exception("could not read the published courses")
+        finally:
+            self._source_lock.release()
 
     def _slug_of(self, path: Path) -> str | None:
         """The course a problem belongs to, whether in the course or in its additions."""

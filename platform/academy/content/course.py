@@ -6,19 +6,27 @@ a request only reads these objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding of the course checker, printed as `file:line: message`."""
+    """One finding of the course checker, printed as `file:line: message`.
+
+    `message` is English (the command line and the log); `code` names the kind of
+    finding and `params` holds the values in its message, so the web interface can say
+    it in the reader's language. A problem without a code is shown in English.
+    """
 
     path: Path
     line: int
     message: str
     severity: Literal["error", "warning"] = "error"
+    code: str = ""  # e.g. "missing_key"; stable, unlike the wording
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def format(self, base: Path | None = None) -> str:
         shown = self.path

@@ -72,21 +72,13 @@ def split(path: Path, text: str) -> tuple[str | None, str, int, list[Problem]]:
     """Return (YAML text, body, first body line, problems)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
-        return (
-            None,
-            text,
-            1,
-            [Problem(path, 1, "missing front matter: start the file with a '---' line")],
-        )
+        message = "missing front matter: start the file with a '---' line"
+        return None, text, 1, [Problem(path, 1, message, code="no_front_matter")]
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip() == "---":
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2, []
-    return (
-        None,
-        text,
-        1,
-        [Problem(path, 1, "front matter is not closed: add a '---' line after it")],
-    )
+    message = "front matter is not closed: add a '---' line after it"
+    return None, text, 1, [Problem(path, 1, message, code="front_matter_open")]
 
 
 def parse(
@@ -103,12 +95,14 @@ def parse(
     for key, field in schema.items():
         if key not in raw:
             if field.required:
-                problems.append(Problem(path, 1, f"missing front-matter key '{key}'"))
+                message = f"missing front-matter key '{key}'"
+                problems.append(Problem(path, 1, message, code="missing_key", params={"key": key}))
             values[key] = field.default
             continue
-        value, message = _check(key, raw[key], field)
-        if message:
-            problems.append(Problem(path, lines[key], message))
+        value, wrong = _check(key, raw[key], field)
+        if wrong:
+            code, message, params = wrong
+            problems.append(Problem(path, lines[key], message, code=code, params=params))
         values[key] = value
     return FrontMatter(values, lines, body, body_line), problems
 
@@ -121,18 +115,17 @@ def _load_yaml(path: Path, yaml_text: str) -> tuple[dict | None, dict[str, int],
             return {}, {}, []
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + 2
-            return (
-                None,
-                {},
-                [Problem(path, line, "front matter must consist of 'key: value' lines")],
-            )
+            message = "front matter must consist of 'key: value' lines"
+            return None, {}, [Problem(path, line, message, code="front_matter_not_mapping")]
         raw: dict[str, Any] = {}
         lines: dict[str, int] = {}
         problems: list[Problem] = []
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 2
             if key in raw:
-                problems.append(Problem(path, line, f"duplicate front-matter key '{key}'"))
+                message = f"duplicate front-matter key '{key}'"
+                params = {"key": key}
+                problems.append(Problem(path, line, message, code="duplicate_key", params=params))
             raw[key] = loader.construct_object(value_node, deep=True)
             lines[key] = line
         return raw, lines, problems
@@ -140,7 +133,9 @@ def _load_yaml(path: Path, yaml_text: str) -> tuple[dict | None, dict[str, int],
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         reason = getattr(error, "problem", None) or str(error)
-        return None, {}, [Problem(path, line, f"front matter is not valid YAML: {reason}")]
+        message = f"front matter is not valid YAML: {reason}"
+        params = {"reason": reason}
+        return None, {}, [Problem(path, line, message, code="invalid_yaml", params=params)]
     finally:
         loader.dispose()
 
@@ -151,23 +146,36 @@ def _unknown_keys(path: Path, raw: dict, lines: dict[str, int], schema: dict) ->
         if key not in schema:
             close = difflib.get_close_matches(key, schema, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(path, lines[key], f"unknown front-matter key '{key}'{hint}"))
+            message = f"unknown front-matter key '{key}'{hint}"
+            params = {"key": key, "hint": close[0]} if close else {"key": key}
+            code = "unknown_key_hint" if close else "unknown_key"
+            problems.append(Problem(path, lines[key], message, code=code, params=params))
     return problems
 
 
-def _check(key: str, value: Any, field: Field) -> tuple[Any, str | None]:
-    """Return the value (or the default when wrong) and an error message or None."""
+Wrong = tuple[str, str, dict]  # code, English message, its parameters
+
+
+def _wrong(default: Any, code: str, message: str, **params: Any) -> tuple[Any, Wrong]:
+    return default, (code, message, params)
+
+
+def _check(key: str, value: Any, field: Field) -> tuple[Any, Wrong | None]:
+    """Return the value (or the default when wrong) and what is wrong, or None."""
     if field.kind == "text":
         if isinstance(value, (int, float, date)) and not isinstance(value, bool):
             value = value.isoformat() if isinstance(value, date) else str(value)
         if not isinstance(value, str) or not value.strip():
-            return field.default, f"'{key}' must be a non-empty text"
+            return _wrong(field.default, "not_text", f"'{key}' must be a non-empty text", key=key)
         if field.choices and value not in field.choices:
-            return field.default, f"'{key}' must be one of: {', '.join(field.choices)}"
+            choices = ", ".join(field.choices)
+            message = f"'{key}' must be one of: {choices}"
+            return _wrong(field.default, "not_choice", message, key=key, choices=choices)
         return value.strip(), None
     if field.kind == "bool":
         if not isinstance(value, bool):
-            return field.default, f"'{key}' must be true or false, not {value!r}"
+            message = f"'{key}' must be true or false, not {value!r}"
+            return _wrong(field.default, "not_bool", message, key=key, value=repr(value))
         return value, None
     if field.kind == "texts":
         if (
@@ -175,19 +183,24 @@ def _check(key: str, value: Any, field: Field) -> tuple[Any, str | None]:
             or not value
             or not all(isinstance(v, str) and v.strip() for v in value)
         ):
-            return (), f"'{key}' must be a list of at least one text (lines starting with '- ')"
+            message = f"'{key}' must be a list of at least one text (lines starting with '- ')"
+            return _wrong((), "not_texts", message, key=key)
         return tuple(v.strip() for v in value), None
     return _check_int(key, value, field)
 
 
-def _check_int(key: str, value: Any, field: Field) -> tuple[Any, str | None]:
+def _check_int(key: str, value: Any, field: Field) -> tuple[Any, Wrong | None]:
     if isinstance(value, bool) or not isinstance(value, int):
-        return field.default, f"'{key}' must be a whole number, not {value!r}"
+        message = f"'{key}' must be a whole number, not {value!r}"
+        return _wrong(field.default, "not_int", message, key=key, value=repr(value))
     low, high = field.minimum, field.maximum
     if low is not None and high is not None and not low <= value <= high:
-        return field.default, f"'{key}' must be between {low} and {high}"
+        message = f"'{key}' must be between {low} and {high}"
+        return _wrong(field.default, "not_between", message, key=key, low=low, high=high)
     if low is not None and value < low:
-        return field.default, f"'{key}' must be at least {low}"
+        message = f"'{key}' must be at least {low}"
+        return _wrong(field.default, "too_small", message, key=key, low=low)
     if high is not None and value > high:
-        return field.default, f"'{key}' must be at most {high}"
+        message = f"'{key}' must be at most {high}"
+        return _wrong(field.default, "too_large", message, key=key, high=high)
     return value, None

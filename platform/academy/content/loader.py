@@ -70,7 +70,7 @@ def load_courses(
     courses: dict[str, Course] = {}
     problems: list[Problem] = []
     if not root.is_dir():
-        return {}, [Problem(root, 1, "courses folder not found")]
+        return {}, [Problem(root, 1, "courses folder not found", code="no_courses_folder")]
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not is_hidden(p))
     for course_dir in folders:
         if not (course_dir / "course.md").exists() and not any(course_dir.glob("*.md")):
@@ -87,13 +87,15 @@ def _unmatched_additions(additions: Path | None, slugs: set[str]) -> list[Proble
     if additions is None:
         return []
     if not additions.is_dir():
-        return [Problem(additions, 1, "additions folder not found")]
+        return [Problem(additions, 1, "additions folder not found", code="no_additions_folder")]
     return [
         Problem(
             folder,
             1,
             f"additions for '{folder.name}' are ignored: no course has that name",
             "warning",
+            code="additions_without_course",
+            params={"name": folder.name},
         )
         for folder in sorted(additions.iterdir())
         if folder.is_dir() and not is_hidden(folder) and folder.name not in slugs
@@ -109,9 +111,8 @@ def load_course(
     slug = course_dir.name
     problems: list[Problem] = []
     if not COURSE_SLUG.match(slug):
-        problems.append(
-            Problem(course_dir, 1, f"course folder name '{slug}' may only contain a-z, 0-9 and '-'")
-        )
+        message = f"course folder name '{slug}' may only contain a-z, 0-9 and '-'"
+        problems.append(Problem(course_dir, 1, message, code="folder_name", params={"slug": slug}))
     texts = _read_texts(course_dir, problems)
     settings = _course_settings(course_dir, texts, problems)
     module_files = _module_files(course_dir, problems)
@@ -162,14 +163,16 @@ def _read_texts(course_dir: Path, problems: list[Problem]) -> dict[Path, str]:
             message = (
                 f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
             )
-            problems.append(Problem(path, line, message))
+            params = {"byte": f"0x{data[error.start]:02x}", "offset": error.start}
+            problems.append(Problem(path, line, message, code="not_utf8", params=params))
     return texts
 
 
 def _course_settings(course_dir: Path, texts: dict[Path, str], problems: list[Problem]):
     path = course_dir / "course.md"
     if not path.exists():
-        problems.append(Problem(path, 1, "file not found: every course needs a course.md"))
+        message = "file not found: every course needs a course.md"
+        problems.append(Problem(path, 1, message, code="no_course_md"))
         return None
     if path not in texts:
         return None
@@ -188,17 +191,17 @@ def _module_files(
         if match is None:
             if path.name.lower() not in SPECIAL_FILES:
                 message = "file ignored: module files are named like '01-name.md'"
-                problems.append(Problem(path, 1, message, "warning"))
+                problems.append(Problem(path, 1, message, "warning", code="file_ignored"))
             continue
         number, slug = int(match[1]), match[2]
         if number in by_number:
-            problems.append(
-                Problem(
-                    path, 1, f"module number {number} is used twice (also {by_number[number].name})"
-                )
-            )
+            other = by_number[number].name
+            message = f"module number {number} is used twice (also {other})"
+            params = {"number": number, "other": other}
+            problems.append(Problem(path, 1, message, code="module_number_twice", params=params))
         elif slug in RESERVED_SLUGS:
-            problems.append(Problem(path, 1, f"module name '{slug}' is reserved; choose another"))
+            message = f"module name '{slug}' is reserved; choose another"
+            problems.append(Problem(path, 1, message, code="reserved_name", params={"name": slug}))
         else:
             by_number[number] = path
             files.append(ModuleFile(number, slug, path))
@@ -208,6 +211,7 @@ def _module_files(
                 course_dir / "course.md",
                 1,
                 "the course has no modules (files named like '01-name.md')",
+                code="no_modules",
             )
         )
     return sorted(files, key=lambda f: f.number)
@@ -219,7 +223,9 @@ def _with_additions(
     """The course's modules plus the company's, which must not reuse a number or a name."""
     if (additions / "course.md").exists():
         message = "file ignored: course settings belong to the course, not to its additions"
-        problems.append(Problem(additions / "course.md", 1, message, "warning"))
+        problems.append(
+            Problem(additions / "course.md", 1, message, "warning", code="additions_course_md")
+        )
     numbers = {f.number: f.path.name for f in course_files}
     names = {f.slug: f.path.name for f in course_files}
     files = list(course_files)
@@ -230,7 +236,9 @@ def _with_additions(
                 f"the course already has a module with this number or name ({taken}); "
                 "number additions after the course's modules"
             )
-            problems.append(Problem(added.path, 1, message))
+            problems.append(
+                Problem(added.path, 1, message, code="addition_taken", params={"taken": taken})
+            )
         else:
             files.append(added)
     return sorted(files, key=lambda f: f.number)
@@ -305,7 +313,11 @@ def _minutes(path: Path, meta: frontmatter.FrontMatter, parts, problems: list[Pr
             f"({computed}: {words} words at 150 per minute and {checks} self-check questions); "
             "remove the key to use the computed time"
         )
-        problems.append(Problem(path, meta.lines["minutes"], message, "warning"))
+        params = {"given": given, "computed": computed, "words": words, "checks": checks}
+        line = meta.lines["minutes"]
+        problems.append(
+            Problem(path, line, message, "warning", code="minutes_too_low", params=params)
+        )
     return given or computed
 
 
@@ -345,6 +357,7 @@ def _flush_check(parts: list, check, env: dict, ctx: Context, end_marker: Token 
         ctx.problem(
             end_marker.map if end_marker else None,
             "'<!-- /self-check -->' without a '<!-- self-check -->' before it",
+            code="self_check_end",
         )
         return
     found = questions.parse_questions(check, env, ctx)
@@ -367,7 +380,7 @@ def _load_exam(
     if not path.exists():
         if required:
             message = "file not found: the course needs an exam.md with its question pool"
-            problems.append(Problem(path, 1, message))
+            problems.append(Problem(path, 1, message, code="no_exam_md"))
         return []
     if path not in texts:
         return []
@@ -395,7 +408,11 @@ def _unique_ids(pool: list[Question], course_dir: Path) -> list[Problem]:
         if earlier is not question:
             where = f"{_label(earlier, course_dir)}:{earlier.line}"
             message = f"duplicate question id '{question.id}' (first at {where})"
-            problems.append(Problem(question.path or course_dir, question.line, message))
+            params = {"id": question.id, "first": where}
+            path = question.path or course_dir
+            problems.append(
+                Problem(path, question.line, message, code="duplicate_id", params=params)
+            )
     return problems
 
 
@@ -415,11 +432,17 @@ def _check_course(course_dir, settings, pool, problems) -> None:
         message = (
             "'show_correct_answers' is replaced by 'reveal_answers: always | after_pass | never'"
         )
-        problems.append(Problem(course_dir / "course.md", line, message, "warning"))
+        problem = Problem(
+            course_dir / "course.md", line, message, "warning", code="show_correct_answers"
+        )
+        problems.append(problem)
     if drawn and exam.exists() and not exam_broken and drawn > len(pool):
         line = settings.lines.get("exam_questions", 1)
         message = f"exam_questions is {drawn} but exam.md holds only {len(pool)} questions"
-        problems.append(Problem(course_dir / "course.md", line, message))
+        params = {"drawn": drawn, "pool": len(pool)}
+        problems.append(
+            Problem(course_dir / "course.md", line, message, code="pool_too_small", params=params)
+        )
 
 
 def _check_pool(course_dir, settings, pool, infos) -> list[Problem]:

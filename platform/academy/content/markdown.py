@@ -150,12 +150,21 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     media: set[str] = field(default_factory=set)  # course files the page refers to
 
-    def problem(self, token_map: Sequence[int] | None, message: str, warning: bool = False):
+    def problem(
+        self,
+        token_map: Sequence[int] | None,
+        message: str,
+        warning: bool = False,
+        code: str = "",
+        **params,
+    ):
         """Record a problem at a token's first line."""
-        self.add((token_map[0] if token_map else 0) + 1 + self.line_offset, message, warning)
+        line = (token_map[0] if token_map else 0) + 1 + self.line_offset
+        self.add(line, message, warning, code, **params)
 
-    def add(self, line: int, message: str, warning: bool = False) -> None:
-        self.problems.append(Problem(self.path, line, message, "warning" if warning else "error"))
+    def add(self, line: int, message: str, warning: bool = False, code: str = "", **params) -> None:
+        severity = "warning" if warning else "error"
+        self.problems.append(Problem(self.path, line, message, severity, code, params))
 
     def error_count(self) -> int:
         return sum(p.severity == "error" for p in self.problems)
@@ -253,7 +262,12 @@ def _check_link(token: Token, block_map, ctx: Context) -> None:
     if href.startswith("#") or scheme in SAFE_SCHEMES:
         return
     if scheme:
-        ctx.problem(block_map, f"link with a forbidden scheme: {href[:60]}")
+        ctx.problem(
+            block_map,
+            f"link with a forbidden scheme: {href[:60]}",
+            code="link_scheme",
+            href=href[:60],
+        )
         return
     target = _inside_course(href, block_map, ctx, "link")
     if target is None:
@@ -263,39 +277,51 @@ def _check_link(token: Token, block_map, ctx: Context) -> None:
     if module_url is not None:
         token.attrSet("href", module_url + fragment)
     elif target.is_file() and not ctx.files_allowed:
-        ctx.problem(block_map, f"{NO_FILES_IN_ADDITIONS}: {href}")
+        ctx.problem(
+            block_map, f"{NO_FILES_IN_ADDITIONS}: {href}", code="no_files_in_additions", target=href
+        )
     elif target.is_file() and (problem := media_problem(target, image=False)):
-        ctx.problem(block_map, problem)
+        ctx.problem(block_map, problem, code="not_servable", file=target.name)
     elif target.is_file():
         token.attrSet("href", _media(target, ctx) + fragment)
     else:
-        ctx.problem(block_map, f"link target not found: {href}")
+        ctx.problem(block_map, f"link target not found: {href}", code="link_not_found", href=href)
 
 
 def _check_image(token: Token, block_map, ctx: Context) -> None:
     src = str(token.attrGet("src") or "")
     scheme = urlsplit(src).scheme.lower()
     if scheme in ("http", "https") or src.startswith("//"):
-        ctx.problem(block_map, f"image from another host: {src} (copy it into the course folder)")
+        message = f"image from another host: {src} (copy it into the course folder)"
+        ctx.problem(block_map, message, code="image_other_host", src=src)
         return
     if scheme:
-        ctx.problem(block_map, f"image with a forbidden scheme: {src[:60]}")
+        ctx.problem(
+            block_map,
+            f"image with a forbidden scheme: {src[:60]}",
+            code="image_scheme",
+            src=src[:60],
+        )
         return
     target = _inside_course(src, block_map, ctx, "image")
     if target is None:
         return
     if not target.is_file():
-        ctx.problem(block_map, f"image not found: {unquote(urlsplit(src).path)}")
+        missing = unquote(urlsplit(src).path)
+        ctx.problem(block_map, f"image not found: {missing}", code="image_not_found", src=missing)
         return
     if not ctx.files_allowed:
-        ctx.problem(block_map, f"{NO_FILES_IN_ADDITIONS}: {src}")
+        ctx.problem(
+            block_map, f"{NO_FILES_IN_ADDITIONS}: {src}", code="no_files_in_additions", target=src
+        )
         return
     if problem := media_problem(target, image=True):
-        ctx.problem(block_map, problem)
+        ctx.problem(block_map, problem, code="not_servable", file=target.name)
         return
     token.attrSet("src", _media(target, ctx))
     if not plain_text(token).strip():
-        ctx.problem(block_map, f"image without a description: {src}", warning=True)
+        message = f"image without a description: {src}"
+        ctx.problem(block_map, message, warning=True, code="image_no_description", src=src)
 
 
 def _inside_course(url: str, block_map, ctx: Context, what: str) -> Path | None:
@@ -303,7 +329,8 @@ def _inside_course(url: str, block_map, ctx: Context, what: str) -> Path | None:
     course = ctx.course_dir.resolve()
     target = (ctx.path.parent / path).resolve()
     if path.startswith("/") or not target.is_relative_to(course):
-        ctx.problem(block_map, f"{what} leaves the course folder: {path}")
+        message = f"{what} leaves the course folder: {path}"
+        ctx.problem(block_map, message, code=f"{what}_leaves_course", path=path)
         return None
     return target
 

@@ -121,6 +121,8 @@ def _lonely_groups(pool: Sequence[Question]) -> list[Problem]:
             f"group '{q.group}' has only this question; a group ties near-duplicates together "
             "(check the spelling, or remove the group)",
             "warning",
+            code="lonely_group",
+            params={"group": q.group},
         )
         for q in pool
         if q.group and sizes[q.group] == 1
@@ -135,7 +137,8 @@ def _repeated_groups(pool: Sequence[Question], drawn: int, drawn_at: tuple[Path,
         f"every draw of {drawn} questions repeats a group: the pool holds only {independent} "
         "independent questions (each group counts once); add questions or draw fewer"
     )
-    return [Problem(*drawn_at, message, "warning")]
+    params = {"drawn": drawn, "independent": independent}
+    return [Problem(*drawn_at, message, "warning", code="draw_repeats_group", params=params)]
 
 
 def _length_problems(pool: Sequence[Question], label: Callable[[Question], str]):
@@ -150,7 +153,13 @@ def _length_problems(pool: Sequence[Question], label: Callable[[Question], str])
         f"picks the longest option passes without reading. Even out the lengths, e.g. {examples}"
     )
     first = offenders[0]
-    return [Problem(first.path or Path("exam.md"), first.line, message, "warning")]
+    params = {
+        "longest": signal.longest_correct,
+        "questions": signal.questions,
+        "examples": examples,
+    }
+    path = first.path or Path("exam.md")
+    return [Problem(path, first.line, message, "warning", code="length_signal", params=params)]
 
 
 def _objective_problems(pool: Sequence[Question], modules: dict[str, ModuleInfo]):
@@ -166,8 +175,20 @@ def _objective_problems(pool: Sequence[Question], modules: dict[str, ModuleInfo]
                     f"objective {number} does not exist: module '{question.module_slug}' "
                     f"has {info.objectives} learning objectives"
                 )
+                params = {
+                    "number": number,
+                    "module": question.module_slug,
+                    "count": info.objectives,
+                }
+                path = question.path or info.path
                 problems.append(
-                    Problem(question.path or info.path, question.objectives_line, message)
+                    Problem(
+                        path,
+                        question.objectives_line,
+                        message,
+                        code="no_such_objective",
+                        params=params,
+                    )
                 )
             covered[question.module_slug or ""].add(number)
     if any(q.objectives for q in pool):  # coverage counts only where the course tags objectives
@@ -182,5 +203,14 @@ def _uncovered(modules: dict[str, ModuleInfo], covered: dict[str, set[int]]) -> 
         if missing:
             numbers = ", ".join(map(str, missing))
             message = f"no exam question tests objective(s) {numbers} of this module"
-            problems.append(Problem(info.path, info.line, message, "warning"))
+            problems.append(
+                Problem(
+                    info.path,
+                    info.line,
+                    message,
+                    "warning",
+                    code="objective_untested",
+                    params={"numbers": numbers},
+                )
+            )
     return problems

@@ -76,14 +76,20 @@ def parse_questions(
             if heading_level <= level:
                 if heading_level < level:
                     ctx.problem(
-                        first.map, f"heading level {heading_level} among questions of level {level}"
+                        first.map,
+                        f"heading level {heading_level} among questions of level {level}",
+                        code="heading_level",
+                        level=heading_level,
+                        expected=level,
                     )
                 drafts.append(Draft(_line(first, ctx), group[1]))
                 continue
         if not drafts:
             if not _is_comment(first):
                 ctx.problem(
-                    first.map, "text before the first question; start each question with a heading"
+                    first.map,
+                    "text before the first question; start each question with a heading",
+                    code="text_before_question",
                 )
             continue
         _add_block(drafts[-1], group, ctx)
@@ -106,6 +112,7 @@ def _add_block(draft: Draft, group: list[Token], ctx: Context) -> None:
         ctx.problem(
             first.map,
             "unexpected content after the explanation; start a new question with a heading",
+            code="content_after_explanation",
         )
     elif draft.options is not None:
         if first.type == "blockquote_open":
@@ -114,6 +121,7 @@ def _add_block(draft: Draft, group: list[Token], ctx: Context) -> None:
             ctx.problem(
                 first.map,
                 "unexpected content after the options; the explanation must be a blockquote ('> …')",
+                code="content_after_options",
             )
     elif first.type == "bullet_list_open" and _is_task_list(group):
         draft.options, draft.option_lines = _options(group, ctx)
@@ -126,7 +134,10 @@ def _read_meta(draft: Draft, token: Token, ctx: Context) -> None:
         key = key.lower()
         if key in ("id", "group") and not VALID_ID.match(value):
             ctx.problem(
-                token.map, f"question {key} '{value}' may only contain letters, digits, '-' and '_'"
+                token.map,
+                f"question {key} '{value}' may only contain letters, digits, '-' and '_'",
+                code=f"invalid_question_{key}",
+                id=value,
             )
         elif key == "id":
             draft.id = value
@@ -142,7 +153,8 @@ def _read_objectives(draft: Draft, value: str, line: int, ctx: Context) -> None:
     """`<!-- objectives: 1, 3 -->`: which learning objectives of its module the question tests."""
     numbers = tuple(int(n) for n in re.findall(r"\d+", value))
     if not OBJECTIVE_LIST.match(value) or 0 in numbers:
-        ctx.add(line, f"objectives '{value}' must be numbers from 1, separated by commas")
+        message = f"objectives '{value}' must be numbers from 1, separated by commas"
+        ctx.add(line, message, code="invalid_objectives", value=value)
         return
     draft.objectives, draft.objectives_line = numbers, line
 
@@ -158,7 +170,7 @@ def _options(group: list[Token], ctx: Context) -> tuple[list[list[Token]], list[
     for token in group[1:-1]:
         if depth == 0 and token.type == "list_item_open":
             if "checked" not in token.meta:
-                ctx.problem(token.map, "option without '[ ]' or '[x]'")
+                ctx.problem(token.map, "option without '[ ]' or '[x]'", code="option_no_box")
             items.append([token])
             lines.append(_line(token, ctx))
         else:
@@ -176,9 +188,11 @@ def _finish(draft: Draft, env: dict, ctx: Context, resolve_module) -> Question |
     if draft.module_tag is not None and resolve_module is not None:
         module_slug = resolve_module(draft.module_tag)
         if module_slug is None:
-            ctx.add(draft.module_line, f"unknown module '{draft.module_tag}'")
+            message = f"unknown module '{draft.module_tag}'"
+            ctx.add(draft.module_line, message, code="unknown_module", module=draft.module_tag)
     if options and draft.explanation is None:
-        ctx.add(line, "question has no explanation (a '> …' blockquote after the options)", True)
+        message = "question has no explanation (a '> …' blockquote after the options)"
+        ctx.add(line, message, True, code="no_explanation")
     if ctx.error_count() > errors_before:
         return None
     return Question(
@@ -203,11 +217,13 @@ def _build_options(draft: Draft, env: dict, ctx: Context) -> list[Option]:
         inline = next((t for t in item if t.type == "inline"), None)
         text = inline.content.strip() if inline is not None else ""
         if not text:
-            ctx.add(line, "option without text")
+            ctx.add(line, "option without text", code="option_no_text")
             continue
         option_id = hashlib.sha1(" ".join(text.split()).encode()).hexdigest()[:8]
         if option_id in seen:
-            ctx.add(line, f"duplicate option '{text[:40]}'")
+            ctx.add(
+                line, f"duplicate option '{text[:40]}'", code="duplicate_option", text=text[:40]
+            )
             continue
         seen.add(option_id)
         correct = bool(item[0].meta.get("checked"))
@@ -218,13 +234,17 @@ def _build_options(draft: Draft, env: dict, ctx: Context) -> list[Option]:
 def _check_options(options: list[Option], line: int, ctx: Context) -> None:
     correct = sum(o.correct for o in options)
     if not options:
-        message = "question has no options (add a task list: '- [ ] …' and '- [x] …')"
+        code, message = (
+            "no_options",
+            "question has no options (add a task list: '- [ ] …' and '- [x] …')",
+        )
     elif correct == 0:
-        message = "question has no correct option (mark it with '- [x]')"
+        code, message = "no_correct_option", "question has no correct option (mark it with '- [x]')"
     elif len(options) == 1:
-        message = "question has only one option"
+        code, message = "one_option", "question has only one option"
     elif correct == len(options):
+        code = "all_correct"
         message = 'every option is correct; a "select all" question needs at least one wrong option'
     else:
         return
-    ctx.add(line, message)
+    ctx.add(line, message, code=code)

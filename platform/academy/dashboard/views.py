@@ -11,6 +11,7 @@ from ..accounts import queries as accounts
 from ..exams import queries as exams
 from ..hr import queries as hr
 from ..learning import queries as learning
+from ..trainer import retraining_queries
 from ..web import found
 from . import queries
 
@@ -34,6 +35,7 @@ def home():
             registration_open=accounts.registration_policy()[0] != "closed",
         )
     statuses = queries.statuses(current_user, courses)
+    retrainings = retraining_queries.open_for(current_user)
     return render_template(
         "dashboard/home.html",
         courses=courses,
@@ -41,6 +43,7 @@ def home():
         language=language,
         resume=queries.resume(statuses.values()),
         assignments=hr.open_assignments_of(current_user),
+        retrainings=retrainings,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..content.course import ChoiceQuestion, Course, Question
@@ -87,15 +87,30 @@ class Grade:
         return self.total > 0 and self.correct * 100 >= self.pass_mark * self.total
 
 
-def draw(course: Course, rng: random.Random) -> list[DrawnQuestion]:
+RECHECK_QUESTIONS_PER_MODULE = 2
+
+
+def recheck_size(modules: int, pool: int, exam_size: int) -> int:
+    """A re-check is short: two questions per changed module, never more than the exam
+    draws, and no more than those modules' questions."""
+    return min(RECHECK_QUESTIONS_PER_MODULE * modules, exam_size, pool)
+
+
+def draw(
+    course: Course, rng: random.Random, modules: Collection[str] | None = None
+) -> list[DrawnQuestion]:
     """Draw the course's number of questions, spread evenly across the modules they test.
+    With `modules`, draw a re-check from those modules' questions only.
 
     Questions that share a group test the same case, so a draw takes at most one of them.
     Only when the pool holds fewer independent questions than a draw needs (the checker
     warns about that) does it fill up with further questions of groups already drawn.
     """
+    pool = [q for q in course.questions if modules is None or q.module_slug in modules]
     count = course.exam.question_count
-    drawn, held_back = _round_robin(_shuffled_by_module(course, rng), count)
+    if modules is not None:
+        count = recheck_size(len(modules), len(pool), count)
+    drawn, held_back = _round_robin(_shuffled_by_module(pool, rng), count)
     rng.shuffle(held_back)
     drawn += held_back[: count - len(drawn)]
     position = {m.slug: i for i, m in enumerate(course.modules)}
@@ -103,9 +118,9 @@ def draw(course: Course, rng: random.Random) -> list[DrawnQuestion]:
     return [_shuffled(q, rng) for q in drawn]
 
 
-def _shuffled_by_module(course: Course, rng: random.Random) -> list[list[Question]]:
+def _shuffled_by_module(pool: list[Question], rng: random.Random) -> list[list[Question]]:
     by_module: dict[str | None, list[Question]] = defaultdict(list)
-    for question in course.questions:
+    for question in pool:
         by_module[question.module_slug].append(question)
     stacks = list(by_module.values())
     for stack in stacks:

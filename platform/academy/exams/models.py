@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,11 @@ from ..accounts.models import User
 from ..extensions import db
 from . import rules
 from .grading import DrawnQuestion
+
+
+class AttemptKind(StrEnum):
+    EXAM = "exam"  # the final exam: passing it can earn a certificate
+    RECHECK = "recheck"  # a short check on changed modules after a material change
 
 
 class ExamAttempt(db.Model):
@@ -36,6 +42,7 @@ class ExamAttempt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_slug: Mapped[str] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(10), default=AttemptKind.EXAM, server_default="exam")
     pass_mark: Mapped[int]  # as the course said when the attempt started
     # What the result may reveal, as the course said at the start: the attempt keeps its
     # rule even if the course changes or disappears (never fails open).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -10,9 +12,9 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..content import Course
 from ..extensions import db
-from ..learning.queries import CourseProgress, catalog
+from ..learning.queries import CourseProgress, ModuleState, catalog
 from . import rules
-from .models import ExamAttempt, ExamDraftAnswer, ExamResult
+from .models import AttemptKind, ExamAttempt, ExamDraftAnswer, ExamResult
 
 
 def own_attempt(user, attempt_id: int, course_slug: str) -> ExamAttempt | None:
@@ -59,6 +61,7 @@ def latest_pass(user, course_slug: str) -> ExamAttempt | None:
         .where(
             ExamAttempt.user_id == user.id,
             ExamAttempt.course_slug == course_slug,
+            ExamAttempt.kind == AttemptKind.EXAM,
             ExamResult.passed,
         )
         .order_by(ExamResult.graded_at.desc())
@@ -71,7 +74,11 @@ def passes_by_course(user) -> dict[str, datetime]:
     rows = db.session.execute(
         select(ExamAttempt.course_slug, func.max(ExamResult.graded_at))
         .join(ExamResult)
-        .where(ExamAttempt.user_id == user.id, ExamResult.passed)
+        .where(
+            ExamAttempt.user_id == user.id,
+            ExamAttempt.kind == AttemptKind.EXAM,
+            ExamResult.passed,
+        )
         .group_by(ExamAttempt.course_slug)
     )
     return {slug: when for slug, when in rows}
@@ -97,11 +104,19 @@ def recent_attempts(user, course_slugs: list[str], now: datetime) -> list[rules.
     return [rules.past_attempt(*row, now=now) for row in rows]
 
 
-def eligibility(user, course: Course, progress: CourseProgress) -> rules.Eligibility:
+def eligibility(
+    user, course: Course, progress: CourseProgress, modules: Collection[str] | None = None
+) -> rules.Eligibility:
+    """May the learner start the exam now, or with `modules` a re-check of those modules
+    (which always asks that they were read first)?"""
     now = clock.utcnow()
     # The language editions of a course share one exam: their attempts count together.
     attempts = recent_attempts(user, catalog().editions(course), now)
-    return rules.eligibility(course.exam, progress.all_done, attempts, now)
+    if modules is None:
+        return rules.eligibility(course.exam, progress.all_done, attempts, now)
+    read = all(progress.state(m) is ModuleState.DONE for m in course.modules if m.slug in modules)
+    exam = dataclasses.replace(course.exam, requires_modules=True)
+    return rules.eligibility(exam, read, attempts, now)
 
 
 def drafts(attempt: ExamAttempt) -> list[ExamDraftAnswer]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,25 +19,28 @@ from .. import audit, clock
 from ..content import Course
 from ..extensions import db
 from ..learning.queries import CourseProgress
-from ..signals import exam_passed
+from ..signals import exam_graded, exam_passed
 from . import queries
 from .grading import Grade, InvalidAnswers, check_answers, draw, grade, unanswered
-from .models import ExamAttempt, ExamDraftAnswer, ExamResult
+from .models import AttemptKind, ExamAttempt, ExamDraftAnswer, ExamResult
 from .outcomes import ExamRefused
 from .rules import ExamRefusal
 
 
-def start_attempt(user, course: Course, progress: CourseProgress) -> ExamAttempt:
-    """Resume the open attempt, or draw a new one when the rules allow it."""
+def start_attempt(
+    user, course: Course, progress: CourseProgress, modules: Collection[str] | None = None
+) -> ExamAttempt:
+    """Resume the open attempt, or draw a new one when the rules allow it. With `modules`,
+    the new attempt is a re-check drawn from those modules' questions."""
     current = queries.unsubmitted_attempt(user, course.slug)
     if current is not None and not current.timed_out():
         return current
-    allowed = queries.eligibility(user, course, progress)
+    allowed = queries.eligibility(user, course, progress, modules)
     if not allowed.allowed:
         raise ExamRefused(allowed.refusal)
     if current is not None:
         close_timed_out(current)
-    attempt = _new_attempt(user, course)
+    attempt = _new_attempt(user, course, modules)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -47,11 +50,11 @@ def start_attempt(user, course: Course, progress: CourseProgress) -> ExamAttempt
         if existing is None:
             raise
         return existing
-    audit.record("exam.started", user, attempt, person=user, course=course.slug)
+    audit.record("exam.started", user, attempt, person=user, course=course.slug, kind=attempt.kind)
     return attempt
 
 
-def _new_attempt(user, course: Course) -> ExamAttempt:
+def _new_attempt(user, course: Course, modules: Collection[str] | None) -> ExamAttempt:
     rng = random.Random(secrets.randbits(64))
     limit = course.exam.time_limit_minutes
     now = clock.utcnow()
@@ -59,9 +62,10 @@ def _new_attempt(user, course: Course) -> ExamAttempt:
         user_id=user.id,
         course_slug=course.slug,
         course_version=course.version,
+        kind=AttemptKind.EXAM if modules is None else AttemptKind.RECHECK,
         pass_mark=course.exam.pass_mark,
         reveal_answers=course.exam.reveal_answers,
-        questions=[q.to_json() for q in draw(course, rng)],
+        questions=[q.to_json() for q in draw(course, rng, modules)],
         started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,
     )
@@ -140,10 +144,10 @@ def _grade(user, attempt: ExamAttempt, answers, course: Course | None) -> ExamRe
     audit.record(
         "exam.submitted", user, attempt, person=user, percent=score.percent, passed=score.passed
     )
-    if score.passed and course is not None:
-        exam_passed.send(
-            current_app._get_current_object(), user=user, attempt=attempt, course=course
-        )
+    app = current_app._get_current_object()
+    exam_graded.send(app, user=user, attempt=attempt, result=result, course=course)
+    if score.passed and course is not None and attempt.kind == AttemptKind.EXAM:
+        exam_passed.send(app, user=user, attempt=attempt, course=course)
     return result
 
 
