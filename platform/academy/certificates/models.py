@@ -55,6 +55,14 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    course_as_of: Mapped[str] = mapped_column(String(60), default="")  # the edition ("Stand")
+    # The credential's bit in the revocation status list (status.py): list index // size,
+    # bit index % size; drawn at random, so a position tells nothing about the order of issue.
+    status_index: Mapped[int] = mapped_column(unique=True)
+    # The holder as the credential names them: SHA-256 of the e-mail address at issue and
+    # this salt ("sha256$<hex>"), so the credential carries no readable address.
+    recipient_salt: Mapped[str] = mapped_column(String(32))
+    recipient_hash: Mapped[str] = mapped_column(String(80))
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 

@@ -137,6 +137,7 @@ class Course:
     questions: tuple[Question, ...]  # the exam pool
     exam: ExamSettings
     media: frozenset[str] = field(default_factory=frozenset)  # servable files, relative
+    as_of: str = ""  # the edition ("Stand"), e.g. "November 2026"; empty when not given
 
     @property
     def minutes(self) -> int:

@@ -36,6 +36,8 @@ COURSE_FIELDS: dict[str, Field] = {
     "pass_mark": Field("int", minimum=1, maximum=100),
     "exam_questions": Field("int", minimum=1),
     "validity_months": Field("int", minimum=1, maximum=120),
+    # The edition ("Stand") a certificate names next to the version hash, e.g. "November 2026".
+    "as_of": Field("text", required=False, default=""),
     "draft": Field("bool", required=False, default=False),
     "reveal_answers": Field(
         "text", required=False, default="always", choices=("always", "after_pass", "never")

@@ -448,6 +448,7 @@ def _build_course(course_dir, version, settings, intro_html, modules, pool, medi
         language=v["language"],
         certificate_title=v["certificate_title"],
         validity_months=v["validity_months"],
+        as_of=v["as_of"],
         draft=v["draft"],
         intro_html=intro_html,
         modules=tuple(modules),
