@@ -112,8 +112,9 @@ def verify(document: dict) -> verification.Verification:
     return verification.verify_credential(document, current, revoked, clock.utcnow())
 
 
-def verify_upload(data: bytes) -> tuple[verification.Verification, verification.Check | None]:
-    """A file someone has: credential JSON, a certificate PDF or a baked PNG or SVG badge."""
+def verify_upload(data: bytes) -> verification.Verification:
+    """A file someone has: credential JSON, a certificate PDF or a baked PNG or SVG badge.
+    A PDF's own signature counts too: a changed PDF is not confirmed, whatever it carries."""
     pdf_check = None
     if data.startswith(b"%PDF"):
         pdf_check, document = verification.check_pdf(data, pdf_signer().signing_cert)
@@ -124,7 +125,9 @@ def verify_upload(data: bytes) -> tuple[verification.Verification, verification.
     else:
         document = verification.parse_json(data)
     result = verify(document) if document else verification.Verification(None)
-    return result, pdf_check
+    if pdf_check is not None:
+        result.checks.insert(0, pdf_check)
+    return result
 
 
 def _unbaked(unbake, data: bytes) -> dict | None:

@@ -119,12 +119,14 @@ def render_pdf(data: CertificateData) -> bytes:
 
 
 @contextmanager
-def _tag(pdf: FPDF, kind: str) -> Iterator[None]:
+def _tag(pdf: FPDF, kind: str, whole: str | None = None) -> Iterator[None]:
     """Mark what is drawn inside as one element of the structure tree (/H1, /P, …). fpdf2
     tags images and links by itself; text goes through the same structure builder (an
-    internal API: tests/web/test_credentials.py checks the result with pdfinfo)."""
+    internal API: tests/web/test_credentials.py checks the result with pdfinfo).
+    `whole` is the text of a wrapped paragraph as one string: the line breaks drop the
+    spaces between the lines, and a screen reader reads the /Alt text instead."""
     mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
-    pdf._add_marked_content(struct_type=kind, mcid=mcid)
+    pdf._add_marked_content(struct_type=kind, mcid=mcid, alt_text=whole)
     pdf._out(f"{kind} <</MCID {mcid}>> BDC")
     try:
         yield
@@ -173,12 +175,14 @@ def _heading(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_xy(25, 66)
     with _tag(pdf, "/P"):
         pdf.cell(247, 6, text["attests"], align="C")
-        pdf.set_font("DejaVu", "B", 24)
-        pdf.set_xy(25, 74)
+    pdf.set_font("DejaVu", "B", 24)
+    pdf.set_xy(25, 74)
+    with _tag(pdf, "/P"):
         pdf.cell(247, 12, data.holder_name, align="C")
-        pdf.set_font("DejaVu", "", 12)
-        pdf.set_xy(35, 90)
-        line = text["passed"].format(course=data.course_title, score=data.score_percent)
+    pdf.set_font("DejaVu", "", 12)
+    pdf.set_xy(35, 90)
+    line = text["passed"].format(course=data.course_title, score=data.score_percent)
+    with _tag(pdf, "/P", whole=line):
         pdf.multi_cell(227, 6, line, align="C")
 
 
@@ -258,12 +262,13 @@ def _balanced_split(heights: list[float]) -> int:
 def _module_block(pdf: FPDF, module: ModuleObjectives, number: int, x: float, size: float) -> None:
     pdf.set_x(x)
     pdf.set_font("DejaVu", "B", size + 1)
-    with _tag(pdf, "/H3"):
-        pdf.multi_cell(ANNEX_WIDTH, (size + 1) * 0.5, f"{number}. {module.title}", align="L")
+    title = f"{number}. {module.title}"
+    with _tag(pdf, "/H3", whole=title):
+        pdf.multi_cell(ANNEX_WIDTH, (size + 1) * 0.5, title, align="L")
     pdf.set_font("DejaVu", "", size)
     for objective in module.objectives:
         pdf.set_x(x + 3)
-        with _tag(pdf, "/P"):
+        with _tag(pdf, "/P", whole=objective):
             pdf.multi_cell(ANNEX_WIDTH - 3, size * 0.48, f"• {objective}", align="L")
     pdf.set_y(pdf.get_y() + size * 0.3)
 
@@ -304,7 +309,7 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
         size -= 0.25
         pdf.set_font("DejaVu", "", size)
     pdf.set_xy(208, 151)
-    with _tag(pdf, "/P"):
+    with _tag(pdf, "/P", whole=f"{text['verify']} {data.verify_url}"):
         pdf.cell(76, 3.4, text["verify"], align="C")
         pdf.set_xy(208, 154.6)
         pdf.cell(76, 3.4, data.verify_url, align="C", link=data.verify_url)
@@ -320,7 +325,7 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
     ]
     for index, (label, value) in enumerate(cells):
         x = 25 + index * 62
-        with _tag(pdf, "/P"):
+        with _tag(pdf, "/P", whole=f"{label}: {value}"):
             pdf.set_xy(x, 175)
             pdf.set_font("DejaVu", "", 7.5)
             pdf.set_text_color(*MUTED)
@@ -336,5 +341,5 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
     if data.course_as_of:
         version = f"{version} ({text['as_of']} {data.course_as_of})"
     basis = f"{text['basis']} {text['version']}: {version}"
-    with _tag(pdf, "/P"):
+    with _tag(pdf, "/P", whole=basis):
         pdf.multi_cell(247, 3.4, basis, align="C")  # two lines at most, above the frame at 197

@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from . import linked_data, proofs, status
 
@@ -46,6 +46,13 @@ class Verification:
     def subject(self) -> dict:
         subject = (self.credential or {}).get("credentialSubject")
         return subject if isinstance(subject, dict) else {}
+
+    def day(self, key: str) -> date | None:
+        """The (UTC) day of validFrom or validUntil; None when missing or unreadable."""
+        try:
+            return _moment((self.credential or {})[key]).date()
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def achievement(self) -> dict:
         achievement = self.subject().get("achievement")
@@ -151,7 +158,8 @@ def _pdf_signature(signature, signer_certificate) -> Check:
     ours = result.signing_cert.dump() == signer_certificate.dump()
     whole = result.coverage == SignatureCoverageLevel.ENTIRE_FILE
     ok = result.intact and result.valid and ours and whole
-    return Check("pdf", ok, result.signing_cert.subject.human_friendly)
+    subject = result.signing_cert.subject.native
+    return Check("pdf", ok, subject.get("common_name") or subject.get("organization_name", ""))
 
 
 def _attachment(reader, name: str) -> bytes | None:

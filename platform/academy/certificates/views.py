@@ -98,9 +98,8 @@ def verify_upload():
     if not form.validate_on_submit():
         page = render_template("certificates/verify_form.html", form=VerifyForm(), upload=form)
         return page, 400, UNLISTED
-    result, pdf_check = documents.verify_upload(form.file.data.read())
-    page = render_template("certificates/verify_upload.html", result=result, pdf_check=pdf_check)
-    return page, 200, UNLISTED
+    result = documents.verify_upload(form.file.data.read())
+    return render_template("certificates/verify_upload.html", result=result), 200, UNLISTED
 
 
 @bp.get("/verify/<number>")
