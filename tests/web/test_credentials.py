@@ -11,6 +11,7 @@ import io
 import json
 import socket
 import subprocess
+from pathlib import Path
 from xml.etree import ElementTree
 
 import base58
@@ -467,3 +468,34 @@ def test_a_configured_pkcs12_signs_the_pdf(certified, app, make_app, tmp_path):
         result = documents.verify_upload(body)
     assert result.check("pdf").ok and result.check("pdf").detail == "Echte Firma AG"
     assert result.state == "valid"
+
+
+def test_production_needs_public_url_because_it_names_the_issuer(make_app):
+    from academy.config import ConfigError
+
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be set in production"):
+        make_app(APP_ENV="production", SECRET_KEY="p" * 40, PUBLIC_URL="")
+
+
+def test_key_commands_print_keys_and_store_nothing(app, runner):
+    from academy.certificates import keys
+
+    listed = runner.invoke(args=["certificates", "keys"])
+    assert listed.exit_code == 0 and listed.output.startswith("z6Mk") and "signing" in listed.output
+    folder = Path(app.instance_path) / "credential-keys"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    printed = runner.invoke(args=["certificates", "new-key"])
+    assert printed.exit_code == 0
+    seed = printed.stdout.strip().removeprefix("CREDENTIAL_KEY=")
+    assert len(seed) == 64 and keys.to_hex(keys.from_hex(seed)) == seed
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_rotation_is_refused_when_the_key_lives_in_the_environment(make_app):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from academy.certificates import keys
+
+    configured = make_app(CREDENTIAL_KEY=keys.to_hex(Ed25519PrivateKey.generate()))
+    result = configured.test_cli_runner().invoke(args=["certificates", "rotate-key"])
+    assert result.exit_code != 0 and "CREDENTIAL_RETIRED_KEYS" in result.output

@@ -10,10 +10,17 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from .. import navigation, signals
+    from ..config import ConfigError
     from ..navigation import MenuEntry
     from . import cli, documents, keys, queries, services, signing, views
 
     settings = app.config["SETTINGS"]
+    if settings.production and not settings.public_url:
+        # The request's Host header must never name the issuer of a signed credential.
+        raise ConfigError(
+            "PUBLIC_URL must be set in production: it names the issuer of every signed "
+            "certificate, e.g. PUBLIC_URL=https://academy.firma.de"
+        )
     # The issuer's key exists from the first start on (created in the instance folder
     # unless CREDENTIAL_KEY is set); a configured PDF certificate is checked now, so a
     # wrong password stops the start instead of the first download.
