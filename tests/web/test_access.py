@@ -40,9 +40,7 @@ OWNED_BY_LEARNER = {
     "exams.summary",
     "exams.result",
     "certificates.pdf",
-    "certificates.credential",
-    "certificates.badge_png",
-    "certificates.badge_svg",
+    "certificates.download",
 }
 
 
@@ -94,6 +92,7 @@ def world(make_app, tmp_path) -> World:
             "user_id": learner.id,
             "number": certificate.number,
             "list_number": 1,
+            "name": "badge.svg",
         }
         emails = {role: person.email for role, person in people.items()}
         db.session.remove()

@@ -43,30 +43,20 @@ def pdf(certificate_id: int):
     )
 
 
-@bp.get("/certificates/<int:certificate_id>/credential.json")
+# The credential and the badges it is baked into: file name -> (builder, media type, name).
+DOWNLOADS = {
+    "credential.json": (documents.credential_json, JSON_LD, "Zertifikat-{}.json"),
+    "badge.png": (documents.badge_png, "image/png", "Badge-{}.png"),
+    "badge.svg": (documents.badge_svg, "image/svg+xml", "Badge-{}.svg"),
+}
+
+
+@bp.get("/certificates/<int:certificate_id>/<any(credential.json, badge.png, badge.svg):name>")
 @access.signed_in
-def credential(certificate_id: int):
+def download(certificate_id: int, name: str):
     certificate = found(queries.own(current_user, certificate_id))
-    body = documents.credential_json(certificate)
-    return _download(body, JSON_LD, f"Zertifikat-{certificate.number}.json")
-
-
-@bp.get("/certificates/<int:certificate_id>/badge.png")
-@access.signed_in
-def badge_png(certificate_id: int):
-    certificate = found(queries.own(current_user, certificate_id))
-    return _download(
-        documents.badge_png(certificate), "image/png", f"Badge-{certificate.number}.png"
-    )
-
-
-@bp.get("/certificates/<int:certificate_id>/badge.svg")
-@access.signed_in
-def badge_svg(certificate_id: int):
-    certificate = found(queries.own(current_user, certificate_id))
-    return _download(
-        documents.badge_svg(certificate), "image/svg+xml", f"Badge-{certificate.number}.svg"
-    )
+    build, mimetype, filename = DOWNLOADS[name]
+    return _download(build(certificate), mimetype, filename.format(certificate.number))
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
