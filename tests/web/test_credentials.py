@@ -499,3 +499,29 @@ def test_rotation_is_refused_when_the_key_lives_in_the_environment(make_app):
     configured = make_app(CREDENTIAL_KEY=keys.to_hex(Ed25519PrivateKey.generate()))
     result = configured.test_cli_runner().invoke(args=["certificates", "rotate-key"])
     assert result.exit_code != 0 and "CREDENTIAL_RETIRED_KEYS" in result.output
+
+
+def test_every_term_of_the_credential_is_defined_by_its_contexts(certified, app):
+    """Verifiers in JSON-LD "safe mode" refuse a credential with an undefined term or type
+    (it would be left out of what the proof signs): everything expands to a full IRI."""
+    client, user_id = certified
+    credential = download_json(client, the_certificate(app, user_id))
+    expanded = jsonld.expand(credential, {"documentLoader": _independent_loader})
+    relative = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if not key.startswith(("@", "https://", "http://")):
+                    relative.append(key)
+                if key == "@type":
+                    types = value if isinstance(value, list) else [value]
+                    relative.extend(t for t in types if ":" not in t)
+                walk(value)
+
+    walk(expanded)
+    assert relative == []
+    assert len(json.dumps(expanded)) > len(json.dumps(credential)) // 2  # nothing dropped
