@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -100,3 +101,27 @@ def test_unbaking_plain_images_says_there_is_nothing():
         badges.unbake_svg(badges.svg(face).encode())
     with pytest.raises(badges.NotBaked):
         badges.unbake_png(b"not an image")
+
+
+def test_a_huge_png_is_refused_before_its_pixels_are_decoded():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (3000, 3000)).save(out, format="PNG")  # small file, 9 million pixels
+    with pytest.raises(badges.NotBaked, match="not a PNG badge"):
+        badges.unbake_png(out.getvalue())
+
+
+def test_documents_that_could_make_canonicalisation_explode_are_not_canonicalised():
+    """Blank node identifiers, graph keywords and long arrays of look-alike objects are
+    refused before RDFC-1.0 would try every order of them."""
+    ours = {"@context": [linked_data.VC_V2], "a": {"b": [{"c": 1}]}, "proof": [{"d": 2}]}
+    assert linked_data.cheap_to_canonicalise(ours)
+    poisoned = [
+        {"@context": [linked_data.VC_V2], "x": [{"id": f"_:b{i}"} for i in range(2)]},
+        {"@context": [linked_data.VC_V2], "x": [{"y": 1} for _ in range(4)]},
+        {"@context": [linked_data.VC_V2], "@graph": [{"y": 1}]},
+        {"@context": [linked_data.VC_V2], "x": {"@reverse": {"y": 1}}},
+        {"x": {"y": {"z": 1}}} | {f"k{i}": {"v": i} for i in range(250)},
+    ]
+    assert not any(linked_data.cheap_to_canonicalise(d) for d in poisoned)

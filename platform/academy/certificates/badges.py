@@ -107,13 +107,16 @@ def _short(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+MAX_PIXELS = 4_000_000  # reading the text chunks decodes the image: no pixel bombs
+
+
 def unbake_png(data: bytes) -> dict:
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG":
-                raise NotBaked("not a PNG image")
+            if image.format != "PNG" or image.width * image.height > MAX_PIXELS:
+                raise NotBaked("not a PNG badge")
             text = getattr(image, "text", {}).get(PNG_KEYWORD)
-    except (OSError, ValueError, SyntaxError) as error:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise NotBaked("not a readable PNG image") from error
     if text is None:
         raise NotBaked("the PNG carries no credential")

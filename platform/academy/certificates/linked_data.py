@@ -60,6 +60,34 @@ def canonical_nquads(document: dict) -> str:
     )
 
 
+def cheap_to_canonicalise(document: dict, max_objects: int = 200) -> bool:
+    """Whether an untrusted document can be canonicalised in bounded time. RDFC-1.0 tries
+    every order of blank nodes that look alike, which a crafted document can make
+    astronomically many ("dataset poisoning"). A tree of JSON objects, without blank node
+    identifiers or graph keywords and with at most three objects in any array (credentials
+    of this platform have one), keeps each such group at three nodes or fewer."""
+    count = 0
+    stack: list = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            if sum(isinstance(item, dict) for item in node) > 3:
+                return False
+            stack.extend(node)
+        elif isinstance(node, dict):
+            count += 1
+            if count > max_objects or any(_unsafe(k, v) for k, v in node.items()):
+                return False
+            stack.extend(v for k, v in node.items() if k != "@context")
+    return True
+
+
+def _unsafe(key: str, value) -> bool:
+    if key.startswith("@") and key not in ("@context", "@id", "@type", "@value", "@language"):
+        return True  # @graph, @reverse, @included, @nest, …: other shapes than a tree
+    return key in ("id", "@id") and isinstance(value, str) and value.startswith("_:")
+
+
 @cache
 def achievement_credential_schema() -> dict:
     return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))

@@ -78,6 +78,8 @@ def verify_credential(
 def _proof(document: dict, issuer) -> Check:
     from pyld.jsonld import JsonLdError
 
+    if not linked_data.cheap_to_canonicalise(document):
+        return Check("proof", False, "not shaped like a credential of this issuer")
     try:
         method = proofs.verify(document, issuer.public_key_of)
     except proofs.ProofInvalid as invalid:
