@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -93,14 +94,11 @@ def _date(value: date, language: str) -> str:
 
 def render_pdf(data: CertificateData) -> bytes:
     text = TEXTS.get(data.language, TEXTS["en"])
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
+    pdf = _document()
     pdf.set_title(f"{data.certificate_title} – {data.holder_name}")
     pdf.set_author(data.organisation)
     pdf.set_subject(f"{text['number']} {data.number}")
     pdf.set_lang(data.language)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
     _frame(pdf)
     _heading(pdf, data, text)
@@ -116,6 +114,14 @@ def render_pdf(data: CertificateData) -> bytes:
             modification_date=datetime.combine(data.issued_on, datetime.min.time(), UTC),
         )
     return bytes(pdf.output())
+
+
+def _document() -> FPDF:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    return pdf
 
 
 @contextmanager
@@ -227,7 +233,8 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
             f"{data.holder_name} · {data.certificate_title} · {text['number']} {data.number}",
         )
     pdf.set_text_color(30, 36, 48)
-    size, columns = _annex_layout(pdf, data.modules)
+    size, split = _annex_layout(data.modules)
+    columns = (data.modules[:split], data.modules[split:])
     number = 1
     for x, modules in zip((25.0, 152.0), columns, strict=False):
         pdf.set_y(42)
@@ -239,14 +246,19 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
 ANNEX_WIDTH, ANNEX_HEIGHT = 120.0, 146.0  # one column, between the heading and the frame
 
 
-def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]):
-    """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns."""
+@lru_cache(maxsize=64)
+def _annex_layout(modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
+    """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns,
+    and where the second column starts. Measuring takes most of the time a PDF takes and
+    the modules are the same for everyone certified in a course version: kept."""
+    pdf = _document()
+    pdf.add_page()
     size = 9.0
     while True:
         heights = [_module_height(pdf, m, size) for m in modules]
         split = _balanced_split(heights)
         if max(sum(heights[:split]), sum(heights[split:])) <= ANNEX_HEIGHT or size <= 5:
-            return size, (modules[:split], modules[split:])
+            return size, split
         size -= 0.5
 
 
