@@ -13,7 +13,6 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -233,7 +232,7 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
             f"{data.holder_name} · {data.certificate_title} · {text['number']} {data.number}",
         )
     pdf.set_text_color(30, 36, 48)
-    size, split = _annex_layout(data.modules)
+    size, split = _annex_layout(pdf, data.modules)
     columns = (data.modules[:split], data.modules[split:])
     number = 1
     for x, modules in zip((25.0, 152.0), columns, strict=False):
@@ -246,13 +245,21 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
 ANNEX_WIDTH, ANNEX_HEIGHT = 120.0, 146.0  # one column, between the heading and the frame
 
 
-@lru_cache(maxsize=64)
-def _annex_layout(modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
+_LAYOUTS: dict[tuple[ModuleObjectives, ...], tuple[float, int]] = {}
+
+
+def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
     """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns,
     and where the second column starts. Measuring takes most of the time a PDF takes and
     the modules are the same for everyone certified in a course version: kept."""
-    pdf = _document()
-    pdf.add_page()
+    if modules not in _LAYOUTS:
+        if len(_LAYOUTS) >= 64:
+            _LAYOUTS.clear()
+        _LAYOUTS[modules] = _measure_annex(pdf, modules)
+    return _LAYOUTS[modules]
+
+
+def _measure_annex(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
     size = 9.0
     while True:
         heights = [_module_height(pdf, m, size) for m in modules]
