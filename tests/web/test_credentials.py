@@ -540,3 +540,40 @@ def _leaves(node, skip):
                 yield from _leaves(value, skip)
     else:
         yield str(node).lower() if isinstance(node, bool) else str(node)
+
+
+ODD_UPLOADS = [
+    b"",
+    b"[]",
+    b"{}",
+    b'{"proof": "x", "@context": 5}',
+    b'{"@context": ["https://evil.example/ctx"], "proof": [{"type": "DataIntegrityProof"}]}',
+    b"\xff\xfe\x00garbage",
+    b"%PDF-1.7 but not really",
+    b"\x89PNG\r\n\x1a\n broken",
+    b'<svg xmlns="http://www.w3.org/2000/svg"><unclosed',
+    b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg>&b;</svg>',
+    b"[" * 100_000,
+]
+
+
+@pytest.mark.parametrize("data", ODD_UPLOADS, ids=range(len(ODD_UPLOADS)))
+def test_odd_uploads_get_an_answer_not_an_error(client, data):
+    response = upload(client, data, "file")
+    assert response.status_code == 200
+    assert "Nicht bestätigt" in response.get_data(as_text=True)
+
+
+def test_a_credential_pointing_at_a_status_list_that_does_not_exist_is_not_confirmed(
+    certified, app, client
+):
+    learner, user_id = certified
+    credential = download_json(learner, the_certificate(app, user_id))
+    for number, index in (("99999999999999999999", "1"), ("1", "99999999999999999999")):
+        credential["credentialStatus"]["statusListCredential"] = (
+            f"https://academy.example.com/status/{number}"
+        )
+        credential["credentialStatus"]["statusListIndex"] = index
+        page = upload(client, json.dumps(credential).encode(), "c.json")
+        assert page.status_code == 200
+        assert "Widerrufsliste: widerrufen oder nicht prüfbar" in page.get_data(as_text=True)

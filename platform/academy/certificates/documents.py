@@ -105,6 +105,8 @@ def verify(document: dict) -> verification.Verification:
     current = issuer()
 
     def revoked(list_number: int, bit: int) -> bool:
+        if not 1 <= list_number <= queries.status_list_count():
+            raise ValueError("this issuer has no such status list")
         listed = status_list(list_number)  # the signed list, as /status/<n> serves it
         proofs.verify(listed, current.public_key_of)
         return status.is_set(listed["credentialSubject"]["encodedList"], bit)
