@@ -577,3 +577,22 @@ def test_a_credential_pointing_at_a_status_list_that_does_not_exist_is_not_confi
         page = upload(client, json.dumps(credential).encode(), "c.json")
         assert page.status_code == 200
         assert "Widerrufsliste: widerrufen oder nicht prüfbar" in page.get_data(as_text=True)
+
+
+def test_pdfs_are_signed_and_checked_where_an_event_loop_runs(certified, app):
+    """pyHanko works with coroutines; under an async server (or Playwright's sync API in
+    this suite) a loop already runs in the thread."""
+    import asyncio
+
+    from academy.certificates import documents, queries
+
+    _, user_id = certified
+    certificate = the_certificate(app, user_id)
+
+    async def inside_a_loop():
+        with app.test_request_context():
+            body = documents.signed_pdf(queries.by_id(certificate.id))
+            return documents.verify_upload(body)
+
+    result = asyncio.run(inside_a_loop())
+    assert result.check("pdf").ok and result.state == "valid"

@@ -9,8 +9,10 @@ trusted authority is configured (README: "Signed PDFs").
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,8 +68,20 @@ def sign_pdf(body: bytes, signer, signer_name: str, location: str) -> bytes:
         location=location,
         reason="Certificate issued",
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = run_async(signers.PdfSigner(meta, signer).async_sign_pdf, writer)
     return out.getvalue()
+
+
+def run_async(function, *args, **kwargs):
+    """pyHanko's work as a coroutine, to completion. Its blocking wrappers call
+    asyncio.run(), which fails where an event loop already runs in the thread (async
+    workers, Playwright's sync API in tests): then a thread of its own runs it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(function(*args, **kwargs))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, function(*args, **kwargs)).result()
 
 
 def _self_signed(instance_dir: Path, organisation: str) -> Path:

@@ -148,13 +148,17 @@ def check_pdf(data: bytes, signer_certificate) -> tuple[Check, dict | None]:
 
 
 def _pdf_signature(signature, signer_certificate) -> Check:
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    from .signing import run_async
+
     context = ValidationContext(trust_roots=[signer_certificate], allow_fetching=False)
     try:
-        result = validate_pdf_signature(signature, signer_validation_context=context)
+        result = run_async(
+            async_validate_pdf_signature, signature, signer_validation_context=context
+        )
     except ValueError as error:  # pyHanko's SignatureValidationError is one
         return Check("pdf", False, str(error)[:200])
     ours = result.signing_cert.dump() == signer_certificate.dump()
