@@ -583,6 +583,7 @@ def test_pdfs_are_signed_and_checked_where_an_event_loop_runs(certified, app):
     """pyHanko works with coroutines; under an async server (or Playwright's sync API in
     this suite) a loop already runs in the thread."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from academy.certificates import documents, queries
 
@@ -594,5 +595,7 @@ def test_pdfs_are_signed_and_checked_where_an_event_loop_runs(certified, app):
             body = documents.signed_pdf(queries.by_id(certificate.id))
             return documents.verify_upload(body)
 
-    result = asyncio.run(inside_a_loop())
+    # A thread of its own: Playwright may already run a loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(asyncio.run, inside_a_loop()).result()
     assert result.check("pdf").ok and result.state == "valid"
