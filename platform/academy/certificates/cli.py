@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import keys
+from . import documents, keys
 
 certificates_cli = AppGroup("certificates", help="The keys that sign credentials.")
 
@@ -15,7 +15,7 @@ certificates_cli = AppGroup("certificates", help="The keys that sign credentials
 @certificates_cli.command("keys")
 def list_keys() -> None:
     """Print the published public keys: the signing key first, then retired ones."""
-    keyring = current_app.extensions["certificates.keyring"]
+    keyring = documents.keyring()
     for key in keyring.published:
         click.echo(f"{key}  {'signing' if key == keyring.current else 'retired'}")
 
@@ -33,7 +33,7 @@ def rotate_key() -> None:
     """Sign with a new key from now on; the old one stays published, so every credential
     signed with it still verifies."""
     settings = current_app.config["SETTINGS"]
-    current = current_app.extensions["certificates.keyring"].current
+    current = documents.keyring().current
     if settings.credential_key:
         raise click.ClickException(
             "CREDENTIAL_KEY is set, so the key lives in the environment: run "
