@@ -7,6 +7,7 @@ that line instead of a traceback.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,12 @@ class Settings:
     browser_editing: bool  # trainers may upload, edit and publish courses in the browser
     course_refresh_seconds: int  # how often a worker looks for a newly published course
     item_stats_min_attempts: int  # below this, a question's statistics are not shown
+    # Signing credentials and PDFs (certificates/keys.py, certificates/signing.py): empty
+    # means the keys kept in the instance folder, created there on first start.
+    credential_key: str  # hex Ed25519 private key
+    credential_retired_keys: tuple[str, ...]  # public keys (multibase) still published
+    pdf_signing_p12: Path | None  # PKCS#12 file with the organisation's signing certificate
+    pdf_signing_password: str
 
     @property
     def password_hash_method(self) -> str:
@@ -118,6 +125,10 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         browser_editing=_flag(env, "BROWSER_EDITING", True),
         course_refresh_seconds=_int(env, "COURSE_REFRESH_SECONDS", 5, 1, 300),
         item_stats_min_attempts=_int(env, "ITEM_STATS_MIN_ATTEMPTS", 10, 1, 100_000),
+        credential_key=_credential_key(env),
+        credential_retired_keys=_retired_keys(env),
+        pdf_signing_p12=_optional_file(env, "PDF_SIGNING_CERT"),
+        pdf_signing_password=env.get("PDF_SIGNING_PASSWORD", ""),
     )
 
 
@@ -189,6 +200,36 @@ def _optional_folder(env, name: str) -> Path | None:
     if not env.get(name, "").strip():
         return None
     return _path(env, name, PROJECT_ROOT, must_exist=True)
+
+
+def _optional_file(env, name: str) -> Path | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"{name}: file not found: {path}")
+    return path
+
+
+def _credential_key(env) -> str:
+    value = env.get("CREDENTIAL_KEY", "").strip().lower()
+    if value and not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise ConfigError(
+            "CREDENTIAL_KEY is not valid; use the 64 hex digits that "
+            "'flask --app app certificates new-key' prints"
+        )
+    return value
+
+
+def _retired_keys(env) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in env.get("CREDENTIAL_RETIRED_KEYS", "").split(",") if k.strip())
+    wrong = [k for k in keys if not re.fullmatch(r"z6Mk[1-9A-HJ-NP-Za-km-z]{44}", k)]
+    if wrong:
+        raise ConfigError(
+            f"CREDENTIAL_RETIRED_KEYS: not an Ed25519 public key: {wrong[0]!r}; use keys like z6Mk…"
+        )
+    return keys
 
 
 def _timezone(env) -> str:

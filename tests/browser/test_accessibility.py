@@ -186,6 +186,17 @@ def test_no_serious_accessibility_violation_on_any_page(
         page.get_by_role("button", name="Prüfung abgeben").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Prüfung abgeben?")
         found["summary before handing in"] = _violations(page, axe_source)
+    if who == "learner":  # the credential downloads opened; a downloaded credential checked
+        page.goto("/certificates")
+        page.get_by_text("Als digitaler Nachweis").click()
+        found["credential downloads"] = _violations(page, axe_source)
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Nachweis (JSON)").click()
+        page.goto("/verify")
+        page.set_input_files("#file", download.value.path())
+        page.get_by_role("button", name="Datei prüfen").click()
+        expect(page.locator(".verify-status")).to_contain_text("Gültig")
+        found["uploaded credential checked"] = _violations(page, axe_source)
     if who == "visitor":  # a form with errors and its summary
         page.goto("/register")
         page.locator("main").get_by_role("button", name="Konto anlegen").click()

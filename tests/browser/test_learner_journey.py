@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 NAME = "Erika Mustermann"
 EMAIL = "erika@firma.example"
+PDF_TIMEOUT_MS = 60_000
 NUMBER = re.compile(r"KIA(?:-[0-9A-Z]{4}){4}")
 
 
@@ -118,8 +119,10 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
     number = card.locator("code").inner_text().strip()
     assert NUMBER.fullmatch(number), number
 
-    with page.expect_download() as download_info:
-        card.get_by_role("link", name="PDF herunterladen").click()
+    # Unlike a page, the first signed PDF of a process takes seconds (loading pyHanko,
+    # measuring the annex): more time, so a busy machine does not fail the journey.
+    with page.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:
+        card.get_by_role("link", name="PDF herunterladen").click(timeout=PDF_TIMEOUT_MS)
     download = download_info.value
     assert download.failure() is None
     assert download.suggested_filename == f"Zertifikat-{number}.pdf"

@@ -44,6 +44,7 @@ OWNED_BY_LEARNER = {
     "exams.result",
     "certificates.pdf",
     "retraining.show",
+    "certificates.download",
 }
 
 
@@ -52,12 +53,11 @@ class World:
     app: Flask
     clients: dict[str, FlaskClient]
     values: dict[str, object]  # URL arguments by name
-    tokens: dict[str, str]  # the token argument by endpoint
+    by_endpoint: dict[str, dict[str, object]]  # arguments whose value depends on the route
 
     def url(self, rule) -> str:
-        values = {name: self.values[name] for name in rule.arguments if name != "token"}
-        if "token" in rule.arguments:
-            values["token"] = self.tokens[rule.endpoint]
+        special = self.by_endpoint.get(rule.endpoint, {})
+        values = {name: special.get(name, self.values.get(name)) for name in rule.arguments}
         with self.app.test_request_context():
             from flask import url_for
 
@@ -104,15 +104,20 @@ def world(make_app, tmp_path) -> World:
             "question_id": "q-eins",
             "version_id": version.id,
             "retraining_id": db.session.scalar(select(Retraining.id)),
+            "list_number": 1,
         }
         emails = {role: person.email for role, person in people.items()}
         db.session.remove()
-    tokens = {"accounts.accept_invitation": invitation, "accounts.reset_password": reset}
+    by_endpoint = {
+        "accounts.accept_invitation": {"token": invitation},
+        "accounts.reset_password": {"token": reset},
+        "certificates.download": {"name": "badge.svg"},
+    }
     clients = {"anonymous": app.test_client()}
     for role in SIGNED_IN_ROLES:
         clients[role] = app.test_client()
         login(clients[role], emails[role], PASSWORD)
-    return World(app, clients, values, tokens)
+    return World(app, clients, values, by_endpoint)
 
 
 def hr_world(people, course) -> dict[str, int]:
@@ -202,7 +207,12 @@ def test_routes_use_get_and_post_only(app):
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>")
-OTHER_HOST = re.compile(r"""(src|href|action)=["']https?://(?!academy\.example\.com)""")
+# The one link out: "Add to LinkedIn profile" on the learner's certificates, a plain link
+# that loads nothing until followed.
+OTHER_HOST = re.compile(
+    r"""(src|action)=["']https?://(?!academy\.example\.com)"""
+    r"""|href=["']https?://(?!academy\.example\.com|www\.linkedin\.com/profile/add\?)"""
+)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -43,7 +43,7 @@ class Certificate(db.Model):
     course_slug: Mapped[str] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(12))
     course_title: Mapped[str] = mapped_column(String(200))
-    course_as_of: Mapped[str | None] = mapped_column(String(40))  # the course's "Stand" at issue
+    course_as_of: Mapped[str | None] = mapped_column(String(60))  # the course's "Stand" at issue
     certificate_title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5))
     # The modules and learning objectives covered, as at issue: [{title, objectives: [...]}]
@@ -56,6 +56,13 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The credential's bit in the revocation status list (status.py): list index // size,
+    # bit index % size; drawn at random, so a position tells nothing about the order of issue.
+    status_index: Mapped[int] = mapped_column(unique=True)
+    # The holder as the credential names them: SHA-256 of the e-mail address at issue and
+    # this salt ("sha256$<hex>"), so the credential carries no readable address.
+    recipient_salt: Mapped[str] = mapped_column(String(32))
+    recipient_hash: Mapped[str] = mapped_column(String(80))
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 

@@ -1,11 +1,19 @@
 """The certificate as a PDF: A4 landscape, embedded DejaVu Sans (full German character
-set), a QR code to the verification page and the learning objectives covered."""
+set), a QR code to the verification page and the learning objectives covered.
+
+The PDF is tagged: every heading and paragraph is an element of the structure tree in
+reading order, the QR code has alternative text, the frame is an artifact and the
+document language is set, so a screen reader reads it like the web page. The signed
+credential is attached as `credential.json`; signing.py adds the PAdES signature.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import segno
@@ -30,6 +38,9 @@ TEXTS = {
         "issuer": "Aussteller",
         "verify": "Echtheit prüfen:",
         "version": "Kursversion",
+        "as_of": "Stand",
+        "qr_alt": "QR-Code mit der Adresse der Prüfseite: {url}",
+        "attachment": "Das Zertifikat als Open-Badges-3.0-Nachweis (signiert, maschinenlesbar)",
     },
     "en": {
         "attests": "This is to certify that",
@@ -45,6 +56,9 @@ TEXTS = {
         "issuer": "Issued by",
         "verify": "Verify at:",
         "version": "Course version",
+        "as_of": "as of",
+        "qr_alt": "QR code with the address of the verification page: {url}",
+        "attachment": "The certificate as an Open Badges 3.0 credential (signed, machine-readable)",
     },
 }
 
@@ -69,6 +83,8 @@ class CertificateData:
     issued_on: date
     valid_until: date
     verify_url: str
+    course_as_of: str = ""  # the edition ("Stand")
+    credential_json: str = ""  # attached as credential.json when given
 
 
 def _date(value: date, language: str) -> str:
@@ -77,55 +93,102 @@ def _date(value: date, language: str) -> str:
 
 def render_pdf(data: CertificateData) -> bytes:
     text = TEXTS.get(data.language, TEXTS["en"])
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
+    pdf = _document()
     pdf.set_title(f"{data.certificate_title} – {data.holder_name}")
     pdf.set_author(data.organisation)
     pdf.set_subject(f"{text['number']} {data.number}")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_lang(data.language)
     pdf.add_page()
     _frame(pdf)
     _heading(pdf, data, text)
     _contents(pdf, data, text)
     _footer(pdf, data, text)
     _annex(pdf, data, text)
+    if data.credential_json:
+        pdf.embed_file(
+            bytes=data.credential_json.encode(),
+            basename="credential.json",
+            mime_type="application/json",
+            desc=text["attachment"],
+            modification_date=datetime.combine(data.issued_on, datetime.min.time(), UTC),
+        )
     return bytes(pdf.output())
 
 
+def _document() -> FPDF:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    return pdf
+
+
+@contextmanager
+def _tag(pdf: FPDF, kind: str, whole: str | None = None) -> Iterator[None]:
+    """Mark what is drawn inside as one element of the structure tree (/H1, /P, …). fpdf2
+    tags images and links by itself; text goes through the same structure builder (an
+    internal API: tests/web/test_credentials.py checks the result with pdfinfo).
+    `whole` is the text of a wrapped paragraph as one string: the line breaks drop the
+    spaces between the lines, and a screen reader reads the /Alt text instead."""
+    mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
+    pdf._add_marked_content(struct_type=kind, mcid=mcid, alt_text=whole)
+    pdf._out(f"{kind} <</MCID {mcid}>> BDC")
+    try:
+        yield
+    finally:
+        pdf._out("EMC")
+
+
+@contextmanager
+def _artifact(pdf: FPDF) -> Iterator[None]:
+    """Decoration a screen reader skips (frames, rules)."""
+    pdf._out("/Artifact BMC")
+    try:
+        yield
+    finally:
+        pdf._out("EMC")
+
+
 def _frame(pdf: FPDF) -> None:
-    pdf.set_draw_color(*PRIMARY)
-    pdf.set_line_width(1.2)
-    pdf.rect(10, 10, 277, 190)
-    pdf.set_line_width(0.3)
-    pdf.rect(13, 13, 271, 184)
-    pdf.set_fill_color(*PRIMARY)
-    pdf.rect(13, 13, 271, 4, style="F")
+    with _artifact(pdf):
+        pdf.set_draw_color(*PRIMARY)
+        pdf.set_line_width(1.2)
+        pdf.rect(10, 10, 277, 190)
+        pdf.set_line_width(0.3)
+        pdf.rect(13, 13, 271, 184)
+        pdf.set_fill_color(*PRIMARY)
+        pdf.rect(13, 13, 271, 4, style="F")
 
 
 def _heading(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_text_color(*MUTED)
     pdf.set_font("DejaVu", "", 11)
     pdf.set_xy(25, 26)
-    pdf.cell(247, 6, data.organisation.upper(), align="C")
+    with _tag(pdf, "/P"):
+        pdf.cell(247, 6, data.organisation.upper(), align="C")
     pdf.set_text_color(*PRIMARY)
     pdf.set_font("DejaVu", "B", 30)
     pdf.set_xy(25, 36)
-    pdf.cell(247, 14, text["title"], align="C")
+    with _tag(pdf, "/H1"):
+        pdf.cell(247, 14, text["title"], align="C")
     pdf.set_font("DejaVu", "B", 18)
     pdf.set_xy(25, 51)
-    pdf.cell(247, 9, data.certificate_title, align="C")
+    with _tag(pdf, "/H2"):
+        pdf.cell(247, 9, data.certificate_title, align="C")
     pdf.set_text_color(30, 36, 48)
     pdf.set_font("DejaVu", "", 12)
     pdf.set_xy(25, 66)
-    pdf.cell(247, 6, text["attests"], align="C")
+    with _tag(pdf, "/P"):
+        pdf.cell(247, 6, text["attests"], align="C")
     pdf.set_font("DejaVu", "B", 24)
     pdf.set_xy(25, 74)
-    pdf.cell(247, 12, data.holder_name, align="C")
+    with _tag(pdf, "/P"):
+        pdf.cell(247, 12, data.holder_name, align="C")
     pdf.set_font("DejaVu", "", 12)
     pdf.set_xy(35, 90)
     line = text["passed"].format(course=data.course_title, score=data.score_percent)
-    pdf.multi_cell(227, 6, line, align="C")
+    with _tag(pdf, "/P", whole=line):
+        pdf.multi_cell(227, 6, line, align="C")
 
 
 def _contents(pdf: FPDF, data: CertificateData, text: dict) -> None:
@@ -133,18 +196,21 @@ def _contents(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_xy(25, 106)
     pdf.set_font("DejaVu", "B", 10)
     pdf.set_text_color(*PRIMARY)
-    pdf.cell(180, 5, text["contents"])
+    with _tag(pdf, "/H3"):
+        pdf.cell(180, 5, text["contents"])
     pdf.set_text_color(30, 36, 48)
     pdf.set_font("DejaVu", "", 9)
     rows = (len(data.modules) + 1) // 2
     for index, module in enumerate(data.modules):
         column, row = divmod(index, rows)
         pdf.set_xy(25 + column * 90, 112 + row * 6.2)
-        pdf.cell(88, 5, _fit(pdf, f"{index + 1}. {module.title}", 88))
+        with _tag(pdf, "/P"):
+            pdf.cell(88, 5, _fit(pdf, f"{index + 1}. {module.title}", 88))
     pdf.set_xy(25, 112 + rows * 6.2 + 2)
     pdf.set_font("DejaVu", "", 7.5)
     pdf.set_text_color(*MUTED)
-    pdf.cell(180, 4, text["annex_hint"])
+    with _tag(pdf, "/P"):
+        pdf.cell(180, 4, text["annex_hint"])
 
 
 def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
@@ -154,15 +220,20 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_xy(25, 24)
     pdf.set_font("DejaVu", "B", 14)
     pdf.set_text_color(*PRIMARY)
-    pdf.cell(247, 8, text["annex_title"])
+    with _tag(pdf, "/H2"):
+        pdf.cell(247, 8, text["annex_title"])
     pdf.set_xy(25, 32)
     pdf.set_font("DejaVu", "", 8.5)
     pdf.set_text_color(*MUTED)
-    pdf.cell(
-        247, 5, f"{data.holder_name} · {data.certificate_title} · {text['number']} {data.number}"
-    )
+    with _tag(pdf, "/P"):
+        pdf.cell(
+            247,
+            5,
+            f"{data.holder_name} · {data.certificate_title} · {text['number']} {data.number}",
+        )
     pdf.set_text_color(30, 36, 48)
-    size, columns = _annex_layout(pdf, data.modules)
+    size, split = _annex_layout(pdf, data.modules)
+    columns = (data.modules[:split], data.modules[split:])
     number = 1
     for x, modules in zip((25.0, 152.0), columns, strict=False):
         pdf.set_y(42)
@@ -174,14 +245,27 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
 ANNEX_WIDTH, ANNEX_HEIGHT = 120.0, 146.0  # one column, between the heading and the frame
 
 
-def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]):
-    """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns."""
+_LAYOUTS: dict[tuple[ModuleObjectives, ...], tuple[float, int]] = {}
+
+
+def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
+    """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns,
+    and where the second column starts. Measuring takes most of the time a PDF takes and
+    the modules are the same for everyone certified in a course version: kept."""
+    if modules not in _LAYOUTS:
+        if len(_LAYOUTS) >= 64:
+            _LAYOUTS.clear()
+        _LAYOUTS[modules] = _measure_annex(pdf, modules)
+    return _LAYOUTS[modules]
+
+
+def _measure_annex(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
     size = 9.0
     while True:
         heights = [_module_height(pdf, m, size) for m in modules]
         split = _balanced_split(heights)
         if max(sum(heights[:split]), sum(heights[split:])) <= ANNEX_HEIGHT or size <= 5:
-            return size, (modules[:split], modules[split:])
+            return size, split
         size -= 0.5
 
 
@@ -197,11 +281,14 @@ def _balanced_split(heights: list[float]) -> int:
 def _module_block(pdf: FPDF, module: ModuleObjectives, number: int, x: float, size: float) -> None:
     pdf.set_x(x)
     pdf.set_font("DejaVu", "B", size + 1)
-    pdf.multi_cell(ANNEX_WIDTH, (size + 1) * 0.5, f"{number}. {module.title}", align="L")
+    title = f"{number}. {module.title}"
+    with _tag(pdf, "/H3", whole=title):
+        pdf.multi_cell(ANNEX_WIDTH, (size + 1) * 0.5, title, align="L")
     pdf.set_font("DejaVu", "", size)
     for objective in module.objectives:
         pdf.set_x(x + 3)
-        pdf.multi_cell(ANNEX_WIDTH - 3, size * 0.48, f"• {objective}", align="L")
+        with _tag(pdf, "/P", whole=objective):
+            pdf.multi_cell(ANNEX_WIDTH - 3, size * 0.48, f"• {objective}", align="L")
     pdf.set_y(pdf.get_y() + size * 0.3)
 
 
@@ -233,7 +320,7 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
     qr = io.BytesIO()
     segno.make(data.verify_url, error="m").save(qr, kind="png", scale=8, border=1)
     qr.seek(0)
-    pdf.image(qr, x=225, y=108, w=42, h=42)
+    pdf.image(qr, x=225, y=108, w=42, h=42, alt_text=text["qr_alt"].format(url=data.verify_url))
     pdf.set_text_color(*MUTED)
     size = 7.0
     pdf.set_font("DejaVu", "", size)
@@ -241,12 +328,14 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
         size -= 0.25
         pdf.set_font("DejaVu", "", size)
     pdf.set_xy(208, 151)
-    pdf.cell(76, 3.4, text["verify"], align="C")
-    pdf.set_xy(208, 154.6)
-    pdf.cell(76, 3.4, data.verify_url, align="C", link=data.verify_url)
-    pdf.set_draw_color(*MUTED)
-    pdf.set_line_width(0.2)
-    pdf.line(25, 172, 272, 172)
+    with _tag(pdf, "/P", whole=f"{text['verify']} {data.verify_url}"):
+        pdf.cell(76, 3.4, text["verify"], align="C")
+        pdf.set_xy(208, 154.6)
+        pdf.cell(76, 3.4, data.verify_url, align="C", link=data.verify_url)
+    with _artifact(pdf):
+        pdf.set_draw_color(*MUTED)
+        pdf.set_line_width(0.2)
+        pdf.line(25, 172, 272, 172)
     cells = [
         (text["number"], data.number),
         (text["issued"], _date(data.issued_on, data.language)),
@@ -255,16 +344,21 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
     ]
     for index, (label, value) in enumerate(cells):
         x = 25 + index * 62
-        pdf.set_xy(x, 175)
-        pdf.set_font("DejaVu", "", 7.5)
-        pdf.set_text_color(*MUTED)
-        pdf.cell(60, 4, label)
-        pdf.set_xy(x, 179.5)
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.set_text_color(30, 36, 48)
-        pdf.cell(60, 5, value)
+        with _tag(pdf, "/P", whole=f"{label}: {value}"):
+            pdf.set_xy(x, 175)
+            pdf.set_font("DejaVu", "", 7.5)
+            pdf.set_text_color(*MUTED)
+            pdf.cell(60, 4, label)
+            pdf.set_xy(x, 179.5)
+            pdf.set_font("DejaVu", "B", 10)
+            pdf.set_text_color(30, 36, 48)
+            pdf.cell(60, 5, value)
     pdf.set_xy(25, 186)
     pdf.set_font("DejaVu", "", 7)
     pdf.set_text_color(*MUTED)
-    basis = f"{text['basis']} {text['version']}: {data.course_version}"
-    pdf.multi_cell(247, 3.4, basis, align="C")  # two lines at most, above the frame at 197
+    version = data.course_version
+    if data.course_as_of:
+        version = f"{version} ({text['as_of']} {data.course_as_of})"
+    basis = f"{text['basis']} {text['version']}: {version}"
+    with _tag(pdf, "/P", whole=basis):
+        pdf.multi_cell(247, 3.4, basis, align="C")  # two lines at most, above the frame at 197

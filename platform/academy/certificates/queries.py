@@ -80,3 +80,37 @@ def admin_page(search: str, page: int):
             or_(Certificate.number.ilike(pattern), Certificate.holder_name.ilike(pattern))
         )
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def revoked_bits(list_number: int) -> list[int]:
+    """The bits set in a revocation status list: those of the revoked certificates."""
+    from .status import LIST_SIZE
+
+    first = (list_number - 1) * LIST_SIZE
+    indexes = db.session.scalars(
+        select(Certificate.status_index).where(
+            Certificate.revoked_at.is_not(None),
+            Certificate.status_index >= first,
+            Certificate.status_index < first + LIST_SIZE,
+        )
+    )
+    return [index - first for index in indexes]
+
+
+def status_index_taken(index: int) -> bool:
+    return (
+        db.session.scalar(select(Certificate.id).where(Certificate.status_index == index))
+        is not None
+    )
+
+
+def count_all() -> int:
+    return db.session.scalar(select(func.count()).select_from(Certificate)) or 0
+
+
+def status_list_count() -> int:
+    """How many status lists there are: enough for the highest status index in use."""
+    from .status import LIST_SIZE
+
+    highest = db.session.scalar(select(func.max(Certificate.status_index)))
+    return 1 if highest is None else highest // LIST_SIZE + 1

@@ -4,6 +4,7 @@ commits."""
 from __future__ import annotations
 
 import calendar
+import secrets
 from datetime import date
 
 from flask import current_app
@@ -17,8 +18,9 @@ from ..exams.models import ExamAttempt
 from ..extensions import db
 from ..learning import queries as learning
 from ..signals import certificate_issued
-from . import numbers, queries
+from . import numbers, queries, status
 from .models import Certificate, CertificateState
+from .openbadges import new_recipient
 from .outcomes import CertificateRefusal, CertificateRefused
 
 NUMBER_PREFIX = "KIA"
@@ -54,7 +56,7 @@ def _issue(
     sequence = (previous.sequence if previous else 0) + 1
     # A renewal continues where the current certificate ends; otherwise from today.
     starts = previous.valid_until if previous and previous.renewable() else clock.today()
-    for _ in range(3):  # a number collision is astronomically rare, but cheap to handle
+    for _ in range(3):  # a number (or status bit) collision is rare, but cheap to handle
         certificate = _new_certificate(user, course, attempt, sequence, starts)
         try:
             with db.session.begin_nested():
@@ -76,6 +78,7 @@ def _issue(
 def _new_certificate(
     user: User, course: Course, attempt: ExamAttempt, sequence: int, starts: date
 ) -> Certificate:
+    salt, recipient_hash = new_recipient(user.email)
     return Certificate(
         number=numbers.new_number(NUMBER_PREFIX),
         user_id=user.id,
@@ -93,7 +96,21 @@ def _new_certificate(
         score_percent=attempt.result.percent if attempt.result else 0,
         issued_at=clock.utcnow(),
         valid_until=add_months(starts, course.validity_months),
+        status_index=free_status_index(),
+        recipient_salt=salt,
+        recipient_hash=recipient_hash,
     )
+
+
+def free_status_index() -> int:
+    """A random unused bit of the revocation status lists, in as many lists as keep each
+    at most half full, so a bit's position says nothing about when it was issued."""
+    lists = 1 + 2 * queries.count_all() // status.LIST_SIZE
+    for _ in range(32):
+        index = secrets.randbelow(lists * status.LIST_SIZE)
+        if not queries.status_index_taken(index):
+            return index
+    raise RuntimeError("could not find a free status list bit")
 
 
 def revoke(certificate: Certificate, reason: str, by: User) -> None:

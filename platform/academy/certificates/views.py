@@ -1,6 +1,9 @@
-"""My certificates, the PDF, public verification and revocation."""
+"""My certificates and their downloads, public verification (also of uploaded files), the
+status lists and the issuer's DID document, revocation."""
 
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,53 +11,57 @@ from flask_login import current_user
 
 from ..accounts import access
 from ..extensions import db, limiter
-from ..templating import external_url
 from ..web import found, list_params, noindex
-from . import numbers, queries, services
-from .forms import RevokeForm, VerifyForm
+from . import documents, linkedin, numbers, queries, services
+from .forms import RevokeForm, UploadForm, VerifyForm
 from .models import Certificate
 from .outcomes import CertificateRefused
-from .pdf import CertificateData, ModuleObjectives, render_pdf
 
 bp = Blueprint("certificates", __name__)
+
+JSON_LD = "application/ld+json"
+# Personal files: never kept by a browser cache or a proxy.
+PRIVATE = {"Cache-Control": "no-store"}
+# Verification pages are for whoever holds a number, not for search engines.
+UNLISTED = {"X-Robots-Tag": "noindex, nofollow"}
 
 
 @bp.get("/certificates")
 @access.signed_in
 def mine():
-    return render_template("certificates/mine.html", certificates=queries.of_user(current_user))
+    certificates = queries.of_user(current_user)
+    links = {c.id: linkedin.add_to_profile_url(c, documents.issuer()) for c in certificates}
+    return render_template("certificates/mine.html", certificates=certificates, linkedin=links)
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")
 @access.signed_in
 def pdf(certificate_id: int):
     certificate = found(queries.own(current_user, certificate_id))
-    body = render_pdf(_pdf_data(certificate))
-    filename = f"Zertifikat-{certificate.number}.pdf"
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return _download(
+        documents.signed_pdf(certificate), "application/pdf", f"Zertifikat-{certificate.number}.pdf"
     )
 
 
-def _pdf_data(certificate: Certificate) -> CertificateData:
-    return CertificateData(
-        number=certificate.number,
-        holder_name=certificate.holder_name,
-        certificate_title=certificate.certificate_title,
-        course_title=certificate.course_title,
-        course_version=certificate.course_version,
-        language=certificate.language,
-        modules=tuple(
-            ModuleObjectives(m["title"], tuple(m["objectives"])) for m in certificate.objectives
-        ),
-        organisation=certificate.organisation,
-        score_percent=certificate.score_percent,
-        issued_on=certificate.issued_at.date(),
-        valid_until=certificate.valid_until,
-        verify_url=external_url("certificates.verify", number=certificate.number),
-    )
+# The credential and the badges it is baked into: file name -> (builder, media type, name).
+DOWNLOADS = {
+    "credential.json": (documents.credential_json, JSON_LD, "Zertifikat-{}.json"),
+    "badge.png": (documents.badge_png, "image/png", "Badge-{}.png"),
+    "badge.svg": (documents.badge_svg, "image/svg+xml", "Badge-{}.svg"),
+}
+
+
+@bp.get("/certificates/<int:certificate_id>/<any(credential.json, badge.png, badge.svg):name>")
+@access.signed_in
+def download(certificate_id: int, name: str):
+    certificate = found(queries.own(current_user, certificate_id))
+    build, mimetype, filename = DOWNLOADS[name]
+    return _download(build(certificate), mimetype, filename.format(certificate.number))
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(body, mimetype=mimetype, headers={**disposition, **PRIVATE})
 
 
 @bp.get("/verify")
@@ -70,7 +77,20 @@ def verify_form():
             )
         else:
             return redirect(url_for("certificates.verify", number=number))
-    return render_template("certificates/verify_form.html", form=form), 400 if form.errors else 200
+    page = render_template("certificates/verify_form.html", form=form, upload=UploadForm())
+    return page, 400 if form.errors else 200, UNLISTED
+
+
+@bp.post("/verify/upload")
+@access.public
+@limiter.limit("10 per minute;100 per hour")
+def verify_upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        page = render_template("certificates/verify_form.html", form=VerifyForm(), upload=form)
+        return page, 400, UNLISTED
+    result = documents.verify_upload(form.file.data.read())
+    return render_template("certificates/verify_upload.html", result=result), 200, UNLISTED
 
 
 @bp.get("/verify/<number>")
@@ -82,11 +102,57 @@ def verify(number: str):
     if canonical is not None and canonical != number:
         return redirect(url_for("certificates.verify", number=canonical))
     certificate = queries.by_number(canonical) if canonical else None
-    state = certificate.state() if certificate else "not_found"
-    response = render_template(
-        "certificates/verify.html", certificate=certificate, state=state, number=number
+    if certificate is not None and _wants_json():
+        return _credential_response(certificate)
+    return _verify_page(certificate, number)
+
+
+@bp.get("/verify/<number>/credential.json")
+@access.public
+@limiter.limit("30 per minute;300 per hour")
+def verify_json(number: str):
+    return _credential_response(found(queries.by_number(number)))
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", JSON_LD, "application/json"])
+    return best in (JSON_LD, "application/json")
+
+
+def _credential_response(certificate: Certificate) -> Response:
+    headers = {**UNLISTED, "Vary": "Accept", "Access-Control-Allow-Origin": "*"}
+    return Response(documents.credential_json(certificate), mimetype=JSON_LD, headers=headers)
+
+
+def _verify_page(certificate: Certificate | None, number: str):
+    result = documents.verify(documents.credential(certificate)) if certificate else None
+    page = render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        result=result,
+        state=result.state if result else "not_found",
+        number=number,
     )
-    return response, 200 if certificate else 404
+    return page, 200 if certificate else 404, {**UNLISTED, "Vary": "Accept"}
+
+
+@bp.get("/status/<int:list_number>")
+@access.public
+def status_list(list_number: int):
+    found(list_number if 1 <= list_number <= queries.status_list_count() else None)
+    body = json.dumps(documents.status_list(list_number), ensure_ascii=False)
+    # Revocations must reach verifiers soon; caches may keep the list five minutes.
+    headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+    return Response(body, mimetype=JSON_LD, headers=headers)
+
+
+@bp.get("/.well-known/did.json")
+@bp.get("/did.json")
+@access.public
+def did_document():
+    body = json.dumps(documents.did_document(), ensure_ascii=False, indent=2)
+    headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+    return Response(body, mimetype="application/did+ld+json", headers=headers)
 
 
 @bp.get("/admin/certificates")

@@ -37,6 +37,8 @@ COURSE_FIELDS: dict[str, Field] = {
     "pass_mark": Field("int", minimum=1, maximum=100),
     "exam_questions": Field("int", minimum=1),
     "validity_months": Field("int", minimum=1, maximum=120),
+    # The edition ("Stand") a certificate names next to the version hash, e.g. "November 2026".
+    "as_of": Field("text", required=False, default=""),
     "draft": Field("bool", required=False, default=False),
     # Another language edition of that course: the two share one exam's attempt limits.
     "edition_of": Field("text", required=False, default=None),
@@ -48,7 +50,6 @@ COURSE_FIELDS: dict[str, Field] = {
     "max_attempts_per_day": Field("int", required=False, default=3, minimum=1),
     "time_limit_minutes": Field("int", required=False, default=None, minimum=1),
     "exam_requires_modules": Field("bool", required=False, default=True),
-    "as_of": Field("text", required=False, default=""),  # "Stand": date of the content
 }
 
 MODULE_FIELDS: dict[str, Field] = {

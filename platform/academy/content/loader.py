@@ -471,6 +471,7 @@ def _build_course(course_dir, version, settings, intro_html, modules, pool, medi
         language=v["language"],
         certificate_title=v["certificate_title"],
         validity_months=v["validity_months"],
+        as_of=v["as_of"],
         draft=v["draft"],
         edition_of=v["edition_of"],
         intro_html=intro_html,
@@ -486,5 +487,4 @@ def _build_course(course_dir, version, settings, intro_html, modules, pool, medi
             requires_modules=v["exam_requires_modules"],
         ),
         media=media,
-        as_of=v["as_of"],
     )

@@ -198,7 +198,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_reminders_user_id"), ["user_id"], unique=False)
 
     with op.batch_alter_table("certificates", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("course_as_of", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("course_as_of", sa.String(length=60), nullable=True))
         batch_op.create_index(batch_op.f("ix_certificates_issued_at"), ["issued_at"], unique=False)
 
     with op.batch_alter_table("invitations", schema=None) as batch_op:
