@@ -118,6 +118,9 @@ def _clean_tables(request) -> Iterator[None]:
             else:
                 for table in tables:
                     connection.execute(table.delete())
+        # The session app remembers the courses published in the browser for a while;
+        # they are gone with the tables, so the next test must not be served them.
+        application.extensions["catalog"].forget_published()
 
 
 @pytest.fixture

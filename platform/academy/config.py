@@ -262,12 +262,13 @@ def _secret_key(env, app_env: str, instance_dir: Path) -> str:
 def _stored_secret_key(instance_dir: Path) -> str:
     """Development: generate a key once and keep it, so sessions survive restarts."""
     path = instance_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
     try:
-        instance_dir.mkdir(parents=True, exist_ok=True)
+        _private_folder(instance_dir)
+        if path.exists():
+            _private_file(path)
+            return path.read_text().strip()
         key = secrets.token_hex(32)
-        path.touch(mode=0o600)
+        _private_file(path)
         path.write_text(key)
     except OSError as error:
         raise ConfigError(
@@ -276,10 +277,30 @@ def _stored_secret_key(instance_dir: Path) -> str:
     return key
 
 
+def _private_folder(path: Path) -> None:
+    """The instance folder holds the secret key and the database: only the app's own
+    user may enter it (0700), also when an older version created it open."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create the file readable and writable by the app's user only (0600) before
+    anything is written into it, or close it to others if it exists."""
+    path.touch(mode=0o600, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 def _database_url(env, instance_dir: Path) -> str:
     value = env.get("DATABASE_URL", "").strip()
     if not value:
-        instance_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            _private_folder(instance_dir)
+        except OSError as error:
+            raise ConfigError(f"INSTANCE_DIR {instance_dir}: {error.strerror}") from None
+        _private_database_file(instance_dir / "academy.db")
         return f"sqlite:///{instance_dir / 'academy.db'}"
     try:
         url = make_url(value)
@@ -294,7 +315,17 @@ def _database_url(env, instance_dir: Path) -> str:
         )
     if url.get_backend_name() in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")  # the driver that is installed
+    elif url.database and url.database != ":memory:":
+        _private_database_file(Path(url.database))
     return url.render_as_string(hide_password=False)
+
+
+def _private_database_file(path: Path) -> None:
+    """SQLite would create the file 0644; its -wal and -shm files copy the mode it has."""
+    try:
+        _private_file(path)
+    except OSError as error:
+        raise ConfigError(f"the database {path} cannot be created: {error.strerror}") from None
 
 
 def _public_url(env, app_env: str) -> str:

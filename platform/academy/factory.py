@@ -25,6 +25,7 @@ from . import (
     hr,
     learning,
     navigation,
+    privacy,
     templating,
     trainer,
     web,
@@ -34,7 +35,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard)
+DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard, privacy)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -156,10 +157,12 @@ def _security_headers(response):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: write-ahead log, enforced foreign keys, wait instead of failing when busy."""
+    """SQLite: write-ahead log, enforced foreign keys, wait instead of failing when busy,
+    and deleted rows overwritten with zeros (an erased person stays out of the file)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

@@ -1,5 +1,6 @@
-"""Signals from lower domains to higher ones (blinker, as Flask uses), so that no domain
-imports upward: learning and exams announce, certificates listen.
+"""Signals between domains (blinker, as Flask uses), so that no domain imports upward:
+learning and exams announce, certificates listen; privacy announces an erasure, and each
+domain that keeps evidence answers without privacy having to know it.
 
 Senders pass the Flask app as sender; receivers connect for their app in init_app().
 """
@@ -26,3 +27,10 @@ people_placed = _signals.signal("people-placed")
 # kwargs: user, attempt, result (exams.models.ExamResult), course (None if gone); every
 # attempt graded in time, passed or not, final exam or re-check
 exam_graded = _signals.signal("exam-graded")
+
+# Sent by privacy before a person's account and records are deleted, so that a domain can
+# keep what must stay as evidence under a pseudonym (certificates) or remove what the
+# foreign keys do not reach. kwargs: user, pseudonym (str). Receivers return the rows
+# they kept as evidence (a list of model instances), which are deleted when the evidence
+# retention ends.
+person_erasing = _signals.signal("person-erasing")

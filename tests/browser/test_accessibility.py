@@ -42,6 +42,7 @@ class Site:
     passed_attempt: int
     failed_attempt: int
     open_attempt: int
+    learner_id: int = 0
 
 
 @pytest.fixture
@@ -69,6 +70,7 @@ def site(app) -> Site:
             passed,
             failed,
             0,
+            learner.id,
         )
         db.session.commit()
         # A second attempt, open, with a few answers saved (the cooldown is over by then).
@@ -141,6 +143,7 @@ def _pages(site: Site, who: str) -> list[str]:
             f"{exam}/{site.passed_attempt}/result",
             "/certificates",
             "/account",
+            "/account/data",
         ],
         "reviser": [
             f"{exam}/{site.failed_attempt}/result",
@@ -152,6 +155,10 @@ def _pages(site: Site, who: str) -> list[str]:
             "/admin/certificates",
             f"/admin/certificates/{site.certificate_id}/revoke",
             "/invitations",
+            "/admin/privacy",
+            f"/admin/privacy/people/{site.learner_id}",
+            "/admin/privacy/settings",
+            "/admin/audit",
         ],
     }[who]
 

@@ -98,3 +98,16 @@ def test_a_course_only_published_is_served_and_the_folder_problems_are_kept(tmp_
     source.pending = {"neu": published}
     catalog.follow(source, every=5)
     assert [c.slug for c in catalog.all()] == ["neu"]
+
+
+def test_forgetting_the_published_courses_serves_the_folder_again(folder_course, clock):
+    source = Source()
+    folder = folder_course.get("testkurs")
+    source.pending = {
+        "testkurs": dataclasses.replace(folder, title="Neu", version="v2"),
+        "zweiter": dataclasses.replace(folder, slug="zweiter", title="Zweiter"),
+    }
+    folder_course.follow(source, every=60)
+    assert len(folder_course.all()) == 2
+    folder_course.forget_published()
+    assert folder_course.all() == [folder] and source.calls == 1

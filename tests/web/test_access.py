@@ -277,7 +277,7 @@ def test_the_fingerprint_sees_a_get_that_writes(world, monkeypatch):
         return "ok"
 
     monkeypatch.setitem(
-        world.app.view_functions, "dashboard.privacy", access.public(privacy_that_writes)
+        world.app.view_functions, "privacy.notice", access.public(privacy_that_writes)
     )
     before = database_fingerprint(world.app)
     assert world.clients["anonymous"].get("/privacy").status_code == 200

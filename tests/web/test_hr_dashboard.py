@@ -194,6 +194,7 @@ def count_queries(app, client, url: str) -> int:
 
 def test_dashboard_costs_the_same_queries_for_ten_or_a_hundred_people(app, company):
     client = hr.hr_client(app, everything=True)
+    count_queries(app, client, "/hr/")  # once for what a worker reads on first use only
     before = count_queries(app, client, "/hr/")
     with app.app_context():
         sales = hr.department("Vertrieb")

@@ -15,6 +15,9 @@ from ..extensions import db
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # SQLite would otherwise give a new account the id of a deleted one, and with it the
+    # deleted person's entries in the audit log (which keeps ids, see audit.py).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
@@ -35,6 +38,7 @@ class User(UserMixin, db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     employee_number: Mapped[str | None] = mapped_column(String(50), unique=True)
+    deactivated_at: Mapped[datetime | None]  # retention erases people deactivated long ago
 
     role_rows: Mapped[list[Role]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="joined"
@@ -88,9 +92,9 @@ class Invitation(db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(
-        String(64), unique=True
-    )  # sha256; the link holds the token
+    # sha256 of the token the link holds; None once used (the record stays for HR's
+    # overview until retention deletes it, the token does not)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254))
     roles: Mapped[str] = mapped_column(String(100))  # space-separated role names
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -81,17 +81,19 @@ def open_reset(token: str) -> PasswordReset | None:
 def registration_policy() -> tuple[str, tuple[str, ...]]:
     """('open' | 'domains' | 'closed', allowed domains): the admin's choice, else the environment's."""
     settings = current_app.config["SETTINGS"]
-    stored = dict(
-        db.session.execute(
-            select(SiteSetting.key, SiteSetting.value).where(
-                SiteSetting.key.in_(("registration", "registration_domains"))
-            )
-        ).all()
-    )
+    stored = site_settings("registration", "registration_domains")
     mode = stored.get("registration", settings.registration)
     raw = stored.get("registration_domains")
     domains = tuple(d for d in raw.split()) if raw is not None else settings.registration_domains
     return mode, domains
+
+
+def site_settings(*keys: str) -> dict[str, str]:
+    """The stored values of these run-time settings (any domain's); missing keys are absent."""
+    rows = db.session.execute(
+        select(SiteSetting.key, SiteSetting.value).where(SiteSetting.key.in_(keys))
+    )
+    return {key: value for key, value in rows}
 
 
 def users_page(search: str, page: int):

@@ -261,16 +261,22 @@ def authenticate(email: str, password: str) -> User | None:
     user = queries.user_by_email(email)
     if user is None or user.password_hash is None:
         check_password_hash(_dummy_hash(_hash_method()), password)
-        return None
+        return _failed_sign_in(user)
     if not check_password_hash(user.password_hash, password) or not user.active:
-        return None
+        return _failed_sign_in(user)
     if is_demo_account(user) and current_app.config["SETTINGS"].production:
         current_app.logger.warning("sign-in refused: demo account %s in production", user.email)
-        return None
+        return _failed_sign_in(user)
     user.last_login_at = clock.utcnow()
     db.session.flush()
     audit.record("account.signed_in", user, user, person=user)
     return user
+
+
+def _failed_sign_in(user: User | None) -> None:
+    """Recorded for the account tried, if there is one (never the address typed: it may
+    be someone's without an account); the caller commits."""
+    audit.record("account.sign_in_failed", None, person=user)
 
 
 def is_demo_account(user: User) -> bool:
@@ -288,23 +294,32 @@ def set_password(user: User, password: str, by: User | None = None) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """The person changes their own password, proving they know the current one."""
-    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+    if not password_matches(user, current):
         raise AccountRefused(AccountRefusal.WRONG_PASSWORD)
     set_password(user, new)
 
 
+def password_matches(user: User, password: str) -> bool:
+    return user.password_hash is not None and check_password_hash(user.password_hash, password)
+
+
 def update_profile(user: User, name: str, locale: str | None) -> None:
-    before = {"name": user.name, "locale": user.locale}
+    # The audit event names the fields that changed, not their values (personal data).
+    changed = [
+        field
+        for field, old, new in (("name", user.name, name.strip()), ("locale", user.locale, locale))
+        if old != new
+    ]
     user.name, user.locale = name.strip(), locale
     db.session.flush()
-    audit.record("account.profile_changed", user, user, person=user, before=before)
+    audit.record("account.profile_changed", user, user, person=user, changed=changed)
 
 
 def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
         db.session.flush()
-        audit.record("account.language_changed", user, user, person=user, locale=locale)
+        audit.record("account.language_changed", user, user, person=user)
 
 
 def set_roles(user: User, roles: Iterable[str], by: User) -> None:
@@ -325,6 +340,7 @@ def set_active(user: User, active: bool, by: User) -> None:
     if user.id == by.id and not active:
         raise AccountRefused(AccountRefusal.OWN_ACCOUNT)
     user.active = active
+    user.deactivated_at = None if active else clock.utcnow()
     if not active:
         user.session_version += 1  # signs the person out at once
     db.session.flush()
@@ -347,7 +363,7 @@ def create_invitation(email: str, roles: Iterable[str], by: User | None) -> str:
     )
     db.session.add(invitation)
     db.session.flush()
-    audit.record("invitation.created", by, invitation, email=invitation.email, roles=sorted(wanted))
+    audit.record("invitation.created", by, invitation, roles=sorted(wanted))
     return token
 
 
@@ -383,7 +399,7 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     existing = queries.user_by_email(invitation.email)
     if existing is not None and (existing.password_hash is not None or not existing.active):
         raise AccountRefused(AccountRefusal.EXISTS, email=invitation.email)
-    if not _claim(Invitation, invitation.id):
+    if not _use_invitation(invitation):
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)
     if existing is None:
         user = create_user(invitation.email, name, password, invitation.roles.split())
@@ -432,19 +448,39 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
-def _claim(model, row_id: int) -> bool:
-    """Mark a single-use token used; False when another request was first."""
+def _use_invitation(invitation: Invitation) -> bool:
+    """Mark the invitation accepted and forget its token (the record stays for HR's
+    overview until the retention rule deletes it); False when another request was first."""
+    now = clock.utcnow()
     result = db.session.execute(
-        update(model)
-        .where(model.id == row_id, model.used_at.is_(None))
-        .values(used_at=clock.utcnow())
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now, token_hash=None)
         .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    invitation.used_at, invitation.token_hash = now, None
+    return True
+
+
+def _claim(model, row_id: int) -> bool:
+    """Use a password-reset link up by deleting it (a used link is of no further use);
+    False when another request was first."""
+    result = db.session.execute(
+        delete(model).where(model.id == row_id).execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
 def set_registration_policy(mode: str, domains: Iterable[str], by: User) -> None:
     values = {"registration": mode, "registration_domains": " ".join(domains)}
+    store_site_settings(values)
+    audit.record("settings.registration_changed", by, **values)
+
+
+def store_site_settings(values: Mapping[str, str]) -> None:
+    """Save settings changed at run time (any domain's); the caller records the event."""
     for key, value in values.items():
         setting = db.session.get(SiteSetting, key)
         if setting is None:
@@ -452,4 +488,3 @@ def set_registration_policy(mode: str, domains: Iterable[str], by: User) -> None
         else:
             setting.value = value
     db.session.flush()
-    audit.record("settings.registration_changed", by, **values)

@@ -45,9 +45,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # a sign-in and a failed one are both recorded
         if user is not None:
             login_user(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next())
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
     registration_open = queries.registration_policy()[0] != "closed"

@@ -65,9 +65,7 @@ def _issue(
             if queries.count_in_course(user, course.slug) >= sequence:
                 return None  # another request issued it just now
             continue
-        audit.record(
-            "certificate.issued", None, certificate, person=user, number=certificate.number
-        )
+        audit.record("certificate.issued", None, certificate, person=user)
         certificate_issued.send(
             current_app._get_current_object(), user=user, course=course, certificate=certificate
         )
@@ -120,14 +118,24 @@ def revoke(certificate: Certificate, reason: str, by: User) -> None:
     certificate.revoked_reason = reason.strip()
     certificate.revoked_by_id = by.id
     db.session.flush()
-    audit.record(
-        "certificate.revoked",
-        by,
-        certificate,
-        person=certificate.user,
-        number=certificate.number,
-        reason=certificate.revoked_reason,
-    )
+    # The reason is typed text and stays on the certificate only, not in the audit log.
+    audit.record("certificate.revoked", by, certificate, person=certificate.user)
+
+
+def keep_as_evidence(_sender, *, user: User, pseudonym: str, **_extra) -> list[Certificate]:
+    """Receiver of privacy's person_erasing: a person is being deleted. Their
+    certificates stay as evidence of the training (course, version, dates, number,
+    result) under the pseudonym instead of the name, detached from the account and
+    revoked, so the verification page no longer confirms them."""
+    kept = queries.of_user(user)
+    now = clock.utcnow()
+    for certificate in kept:
+        certificate.user_id = None
+        certificate.holder_name = pseudonym
+        certificate.revoked_at = certificate.revoked_at or now
+        certificate.revoked_reason = None  # typed text: it may name the person
+    db.session.flush()
+    return kept
 
 
 def issue_after_pass(_sender, *, user: User, course: Course, **_extra) -> None:

@@ -91,6 +91,13 @@ class Catalog:
         """Ask the published source on the next read (e.g. right after a publish)."""
         self._source_asked_at = float("-inf")
 
+    def forget_published(self) -> None:
+        """Serve the folder's courses only until the source is next asked (its records were
+        removed, e.g. when a test empties the tables)."""
+        with self._lock:
+            self._published = {}
+            self._courses = dict(self._folder)
+
     def get(self, slug: str, include_drafts: bool = False) -> Course | None:
         self._reload_if_changed()
         self._ask_source_if_due()

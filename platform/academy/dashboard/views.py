@@ -1,4 +1,4 @@
-"""The start page, a course's overview, and the privacy notice."""
+"""The start page and a course's overview."""
 
 from __future__ import annotations
 
@@ -61,9 +61,3 @@ def course(slug: str):
         eligibility=exams.eligibility(current_user, course, status.progress),
         open_attempt=exams.open_attempt(current_user, course.slug),
     )
-
-
-@bp.get("/privacy")
-@access.public
-def privacy():
-    return render_template("dashboard/privacy.html")

@@ -91,6 +91,12 @@ class ExamResult(db.Model):
 
     attempt: Mapped[ExamAttempt] = relationship(back_populates="result")
 
+    @property
+    def answers_removed(self) -> bool:
+        """The individual answers were deleted by the retention rule (score and pass
+        stay). A graded hand-in always has an answer: the empty one is refused."""
+        return not self.late and not self.answers
+
 
 class ExamDraftAnswer(db.Model):
     """An answer saved while the exam is open (each change, or the form before the

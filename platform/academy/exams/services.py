@@ -141,9 +141,7 @@ def _grade(user, attempt: ExamAttempt, answers, course: Course | None) -> ExamRe
         raise ExamRefused(ExamRefusal.SUBMITTED)
     score, _ = grade(attempt.drawn_questions(), answers, attempt.pass_mark)
     result = _record(attempt, answers, score, late=False)
-    audit.record(
-        "exam.submitted", user, attempt, person=user, percent=score.percent, passed=score.passed
-    )
+    audit.record("exam.submitted", user, attempt, result, person=user)
     app = current_app._get_current_object()
     exam_graded.send(app, user=user, attempt=attempt, result=result, course=course)
     if score.passed and course is not None and attempt.kind == AttemptKind.EXAM:

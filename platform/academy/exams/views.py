@@ -40,7 +40,8 @@ def overview(slug: str):
 def _revise_after(history, course) -> list:
     """After a failed attempt: the modules its wrong answers belong to."""
     latest = next((a for a in history if a.result is not None), None)
-    if latest is None or latest.result.passed or latest.result.late:
+    result = latest.result if latest is not None else None
+    if result is None or result.passed or result.late or result.answers_removed:
         return []
     return modules_to_revise(_details(latest), course)
 
@@ -158,7 +159,9 @@ def result(slug: str, attempt_id: int):
     if attempt.result is None:
         return redirect(url_for("exams.take", slug=slug, attempt_id=attempt.id))
     course = learning.course_including_drafts(slug)
-    details = list(enumerate(_details(attempt), start=1))
+    # Once retention removed the answers there is nothing to review, only the score.
+    removed = attempt.result.answers_removed
+    details = [] if removed else list(enumerate(_details(attempt), start=1))
     passed = attempt.result.passed
     only_wrong = request.args.get("show") == "wrong"
     return render_template(
@@ -171,7 +174,7 @@ def result(slug: str, attempt_id: int):
         only_wrong=only_wrong,
         reveal=attempt.reveals_answers(),
         revise=[]
-        if passed or course is None
+        if passed or removed or course is None
         else modules_to_revise([d for _, d in details], course),
         eligibility=None if passed or course is None else _next_attempt(course),
         certificate=_certificate_of(attempt) if passed else None,

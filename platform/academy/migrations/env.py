@@ -37,16 +37,26 @@ def run_migrations_online() -> None:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Batch mode rebuilds a table by copying it and dropping the original; with
-            # foreign keys enforced, dropping `users` would cascade and delete every
-            # attempt, completion and certificate that refers to a person.
+            # foreign keys on, dropping `users` would cascade into every table that
+            # refers to it. Off for the migration (it must be set outside a
+            # transaction), checked afterwards, and on again for the pooled connection.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # end the autobegun transaction: migrations run in their own
+            connection.commit()  # Alembic must not take the migration for an outer transaction
         context.configure(connection=connection, target_metadata=db.metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows with broken foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

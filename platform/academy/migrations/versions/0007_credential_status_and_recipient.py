@@ -5,7 +5,7 @@ list and a salted hash of their holder's current e-mail address (none when the a
 is gone), so they too can be downloaded as Open Badges 3.0 credentials.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 05:06:31.125088
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """trainer: course versions, working copies, retraining, item statistics
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30 04:29:22.835251
 
 Also fills the item-statistics tables from the exams graded so far. That step is written
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
