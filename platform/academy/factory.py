@@ -148,8 +148,9 @@ def _security_headers(response):
     if request.endpoint == "static":
         return response
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "noindex", False):
+    if getattr(view, "noindex", False):  # pages for one reader (verification): not kept
         response.headers.setdefault("X-Robots-Tag", "noindex")
+        response.headers["Cache-Control"] = "no-store"
     if current_user.is_authenticated:  # a page about a person: no shared or disk cache
         response.headers["Cache-Control"] = "no-store"
     return response

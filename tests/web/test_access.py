@@ -174,11 +174,17 @@ def expected_status(app: Flask, endpoint: str, role: str) -> int:
     return 200
 
 
-def database_fingerprint(app: Flask) -> str:
-    """A hash over every row of every table."""
+# GETs whose only write is an audit entry: who looked at whose record.
+AUDITED_GETS = {"hr.person"}
+
+
+def database_fingerprint(app: Flask, skip: tuple[str, ...] = ()) -> str:
+    """A hash over every row of every table (but those skipped)."""
     digest = hashlib.sha256()
     with app.app_context():
         for table in db.metadata.sorted_tables:
+            if table.name in skip:
+                continue
             rows = db.session.execute(select(table).order_by(*table.primary_key.columns))
             digest.update(repr((table.name, rows.all())).encode())
         db.session.remove()
@@ -223,9 +229,10 @@ def test_get_matrix_status_and_no_database_change(world, role):
     wrong = []
     for rule in routes(app, "GET"):
         url = world.url(rule)
-        before = database_fingerprint(app)
+        skip = ("audit_events",) if rule.endpoint in AUDITED_GETS else ()
+        before = database_fingerprint(app, skip)
         response = client.get(url)
-        if database_fingerprint(app) != before:
+        if database_fingerprint(app, skip) != before:
             wrong.append(f"{url}: the GET changed the database")
         if response.status_code != expected_status(app, rule.endpoint, role):
             wrong.append(

@@ -8,15 +8,17 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from academy import clock
 from academy.accounts import services as accounts
+from academy.audit import AuditEvent
 from academy.extensions import db
 from academy.hr import queries as hr_queries
 from academy.hr.queries import Counts, ListFilters, Scope
 from tests.fixtures import hr
 from tests.fixtures.journey import COURSE
+from tests.fixtures.privacy import disclose
 
 OTHER_COURSE = "ai-at-work"
 EVERYTHING = Scope(everything=True)
@@ -122,6 +124,7 @@ def test_list_sorts_by_due_date_by_default_and_by_name(app, company):
 
 
 def test_dashboard_and_list_pages(app, company):
+    disclose(app, hr_min_group=1)  # every department on its own (pooling: below)
     client = hr.hr_client(app, everything=True)
     page = client.get(f"/hr/?course={COURSE}").get_data(as_text=True)
     assert "33 %" in page and "Vertrieb" in page and "Einkauf" in page
@@ -223,9 +226,54 @@ def test_person_page_shows_dates_and_scores_never_answers(app, certified, signed
         attempt_id = attempt.id
     client = hr.hr_client(app, everything=True)
     page = client.get(f"/hr/people/{learner_id}").get_data(as_text=True)
+    # By default HR sees completion and dates only: no attempts, no score.
+    assert f"{result.percent} %" not in page and 'id="no-scores"' in page
+    assert "Zertifikate" in page and "gültig" in page
+    disclose(app, hr_sees_scores=True)
+    page = client.get(f"/hr/people/{learner_id}").get_data(as_text=True)
     assert f"{result.percent} %" in page and "bestanden" in page
     assert not [text for text in answered if text in page]
     assert not [option for option in chosen_ids if option in page]
     result_url = f"/courses/{COURSE}/exam/{attempt_id}/result"
     assert client.get(result_url).status_code == 404  # the learner's own, nobody else's
     assert learner.get(result_url).status_code == 200
+
+
+def test_small_departments_are_pooled_so_no_one_is_singled_out(app, company):
+    client = hr.hr_client(app, everything=True)
+    page = client.get(f"/hr/?course={COURSE}").get_data(as_text=True)
+    table = page.split('id="department-table"')[1].split("</table>")[0]
+    # Vertrieb: six active people, shown. Einkauf (2) and Jan without department (1):
+    # three people together, fewer than five, so not even their sum is shown.
+    assert "Vertrieb" in table and "Einkauf" not in table and "ohne Abteilung" not in table
+    pooled = table.split('id="pooled-departments"')[1].split("</tr>")[0]
+    assert "2 weitere Abteilungen" in pooled and "zu wenige Personen" in pooled
+    assert "weniger als 5 Personen" in page
+    disclose(app, hr_min_group=3)
+    table = client.get(f"/hr/?course={COURSE}").get_data(as_text=True)
+    pooled = table.split('id="pooled-departments"')[1].split("</tr>")[0]
+    assert "zu wenige Personen" not in pooled and "<td" in pooled  # three people: shown
+    disclose(app, hr_min_group=1)
+    table = client.get(f"/hr/?course={COURSE}").get_data(as_text=True)
+    assert 'id="pooled-departments"' not in table and "Einkauf" in table
+
+
+def test_pooling_adds_up_the_small_departments_and_counts_people():
+    small = Counts(assigned=2, certified=1)
+    figures = hr_queries.pool_small_departments(
+        {1: Counts(assigned=9, certified=9), 2: small, 3: small}, {1: 5, 2: 2, 3: 2}, 5
+    )
+    assert figures.shown == [(1, Counts(assigned=9, certified=9))]
+    assert figures.pooled == Counts(assigned=4, certified=2)
+    assert (figures.pooled_departments, figures.pooled_people) == (2, 4)
+    assert not figures.pooled_visible
+
+
+def test_hr_looking_at_a_person_is_in_the_audit_log(app, company):
+    client = hr.hr_client(app, everything=True)
+    assert client.get(f"/hr/people/{company['Anna'][0]}").status_code == 200
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "person.viewed")
+        ).one()
+        assert event.person_id == company["Anna"][0] and event.actor_id is not None

@@ -16,6 +16,7 @@ from academy.audit import AuditEvent
 from academy.extensions import db
 from tests.fixtures import hr
 from tests.fixtures.journey import COURSE
+from tests.fixtures.privacy import disclose
 from tests.fixtures.web import post
 
 NASTY = ['=HYPERLINK("http://evil.example")', "+49 30 1234", "-1+2", "@SUM(A1)", "\tTab", "\rCR"]
@@ -110,6 +111,7 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(app):
 
 
 def test_evidence_report_csv_and_xlsx(app, team):
+    disclose(app, hr_sees_scores=True)  # a works-council agreement allows scores
     client = hr.hr_client(app, everything=True)
     rows = csv_rows(
         post(client, "/hr/reports/evidence", {"format": "csv", "course": "", "department": ""})
@@ -140,6 +142,20 @@ def test_evidence_report_csv_and_xlsx(app, team):
     )
     assert [r[0] for r in workbook[1:]] == ["Anna Berg", "Bernd Bad"]
     assert isinstance(workbook[1][8], datetime) and workbook[1][8].date() == team["valid"]
+
+
+def test_evidence_reports_leave_scores_out_unless_the_settings_allow_them(app, team, runner):
+    client = hr.hr_client(app, everything=True)
+    form = {"course": "", "department": ""}
+    header, *body = csv_rows(post(client, "/hr/reports/evidence", {**form, "format": "csv"}))
+    assert "Ergebnis (%)" not in header and len(header) == 10
+    anna = next(r for r in body if r[0] == "Anna Berg")
+    assert "95" not in anna and anna[9] == "Zertifiziert"
+    workbook = xlsx_rows(post(client, "/hr/reports/evidence", {**form, "format": "xlsx"}))
+    assert "Ergebnis (%)" not in workbook[0]
+    response = post(client, "/hr/reports/evidence", {**form, "format": "pdf"})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.get_data())).pages)
+    assert "Anna Berg" in text and "Ergebnis" not in text
 
 
 def test_evidence_report_pdf_for_auditors(app, team):

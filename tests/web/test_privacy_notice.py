@@ -102,6 +102,7 @@ def test_the_notice_follows_settings_and_configuration(make_app, signed_in):
             "self_erasure": "y",
             "contact": "Datenschutz: dsb@firma.example",
             "processors": "Hoster GmbH (Betrieb der Server)",
+            "hr_min_group": "5",
         },
     )
     assert response.status_code == 302

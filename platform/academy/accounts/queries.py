@@ -9,6 +9,9 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from .. import clock
+from ..disclosure import KEYS as DISCLOSURE_KEYS
+from ..disclosure import Disclosure
+from ..disclosure import parse as parse_disclosure
 from ..emails import normalize_email
 from ..extensions import db
 from ..web import PAGE_SIZE
@@ -94,6 +97,11 @@ def site_settings(*keys: str) -> dict[str, str]:
         select(SiteSetting.key, SiteSetting.value).where(SiteSetting.key.in_(keys))
     )
     return {key: value for key, value in rows}
+
+
+def disclosure() -> Disclosure:
+    """What HR and the public may see (the privacy settings page changes it)."""
+    return parse_disclosure(site_settings(*DISCLOSURE_KEYS))
 
 
 def users_page(search: str, page: int):

@@ -26,6 +26,16 @@ class VerifyForm(FlaskForm):
     )
 
 
+class HolderNameForm(FlaskForm):
+    """The verifier types the name they were told; the page says only whether it matches."""
+
+    name = StringField(
+        _l("Name der Inhaberin oder des Inhabers"),
+        validators=[InputRequired(_l("Bitte geben Sie den Namen ein.")), Length(max=200)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
 class RevokeForm(FlaskForm):
     reason = TextAreaField(
         _l("Grund des Widerrufs"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
@@ -114,3 +116,13 @@ def status_list_count() -> int:
 
     highest = db.session.scalar(select(func.max(Certificate.status_index)))
     return 1 if highest is None else highest // LIST_SIZE + 1
+
+
+def same_name(typed: str, holder: str) -> bool:
+    """Whether a verifier typed the holder's name: case, spacing and compatibility forms
+    (full-width letters, ligatures) do not matter, every letter does."""
+    return _comparable(typed) == _comparable(holder) != ""
+
+
+def _comparable(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import access
+from ..accounts import queries as accounts_queries
 from ..extensions import db, limiter
 from ..web import found, list_params, noindex
 from . import documents, linkedin, numbers, queries, services
-from .forms import RevokeForm, UploadForm, VerifyForm
+from .forms import HolderNameForm, RevokeForm, UploadForm, VerifyForm
 from .models import Certificate
 from .outcomes import CertificateRefused
 
@@ -107,6 +108,21 @@ def verify(number: str):
     return _verify_page(certificate, number)
 
 
+@bp.post("/verify/<number>")
+@access.public
+@noindex
+@limiter.limit("10 per minute;60 per hour")  # guessing names costs time
+def verify_name(number: str):
+    certificate = queries.by_number(numbers.normalize(number) or "")
+    form = HolderNameForm()
+    if certificate is None or accounts_queries.disclosure().verify_shows_name:
+        return redirect(url_for("certificates.verify", number=number))
+    matches = None
+    if form.validate_on_submit():
+        matches = queries.same_name(form.name.data, certificate.holder_name)
+    return _verify_page(certificate, number, form, matches)
+
+
 @bp.get("/verify/<number>/credential.json")
 @access.public
 @limiter.limit("30 per minute;300 per hour")
@@ -121,17 +137,31 @@ def _wants_json() -> bool:
 
 def _credential_response(certificate: Certificate) -> Response:
     headers = {**UNLISTED, "Vary": "Accept", "Access-Control-Allow-Origin": "*"}
+    if not accounts_queries.disclosure().verify_shows_name:
+        # The signed credential names the holder; with names kept off the public page,
+        # the holder hands it out themselves (download on "my certificates").
+        message = _("Den Nachweis gibt die Inhaberin oder der Inhaber selbst weiter.")
+        return Response(message, status=403, mimetype="text/plain", headers=headers)
     return Response(documents.credential_json(certificate), mimetype=JSON_LD, headers=headers)
 
 
-def _verify_page(certificate: Certificate | None, number: str):
+def _verify_page(
+    certificate: Certificate | None,
+    number: str,
+    name_form: HolderNameForm | None = None,
+    matches: bool | None = None,
+):
     result = documents.verify(documents.credential(certificate)) if certificate else None
+    shows_name = accounts_queries.disclosure().verify_shows_name
     page = render_template(
         "certificates/verify.html",
         certificate=certificate,
         result=result,
         state=result.state if result else "not_found",
         number=number,
+        shows_name=shows_name,
+        name_form=name_form or (None if shows_name else HolderNameForm(formdata=None)),
+        matches=matches,
     )
     return page, 200 if certificate else 404, {**UNLISTED, "Vary": "Accept"}
 

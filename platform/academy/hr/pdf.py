@@ -22,6 +22,8 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 # Column widths in mm (277 mm usable): person, no., department, course, version, "Stand",
 # certificate, issued, valid until, score, status.
 WIDTHS = (37, 21, 27, 30, 21, 22, 40, 18, 18, 12, 31)
+# Without the score (the privacy settings hide it from HR): the person gets its room.
+WIDTHS_WITHOUT_SCORE = (49, 21, 27, 30, 21, 22, 40, 18, 18, 31)
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,10 @@ def _table(pdf: FPDF, texts: Texts, rows: list[Sequence[str]]) -> None:
         return
     pdf.set_font("DejaVu", "", 6.5)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=PRIMARY)
+    widths = WIDTHS if len(texts.header) == len(WIDTHS) else WIDTHS_WITHOUT_SCORE
     with pdf.table(
-        col_widths=WIDTHS,
-        width=sum(WIDTHS),
+        col_widths=widths,
+        width=sum(widths),
         headings_style=heading,
         line_height=3.6,
         repeat_headings=1,

@@ -143,6 +143,51 @@ def summary(scope: Scope, today: date, course_slug: str | None = None) -> Summar
     return result
 
 
+def people_per_department(scope: Scope, course_slug: str | None = None) -> dict[int | None, int]:
+    """How many people (not assignments) the dashboard's department figures are about."""
+    query = (
+        select(User.department_id, func.count(Assignment.user_id.distinct()))
+        .select_from(Assignment)
+        .join(User, User.id == Assignment.user_id)
+        .where(is_open(), User.active, scope.people())
+        .group_by(User.department_id)
+    )
+    if course_slug:
+        query = query.where(Assignment.course_slug == course_slug)
+    return {department: count for department, count in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    """The department table as HR may see it: a department of fewer people than the
+    minimum is not shown alone (one person's status could be read off its figures);
+    such departments are added up into one row, itself shown only when that row is about
+    enough people."""
+
+    shown: list[tuple[int | None, Counts]]
+    pooled: Counts
+    pooled_departments: int
+    pooled_people: int
+    minimum: int
+
+    @property
+    def pooled_visible(self) -> bool:
+        return self.pooled_people >= self.minimum
+
+
+def pool_small_departments(
+    by_department: dict[int | None, Counts], people: dict[int | None, int], minimum: int
+) -> DepartmentFigures:
+    shown, pooled, departments, pooled_people = [], Counts(), 0, 0
+    for department, counts in by_department.items():
+        if people.get(department, 0) >= minimum:
+            shown.append((department, counts))
+        else:
+            pooled, departments = pooled + counts, departments + 1
+            pooled_people += people.get(department, 0)
+    return DepartmentFigures(shown, pooled, departments, pooled_people, minimum)
+
+
 def _counts(status: str, overdue: bool, expiring: bool, count: int) -> Counts:
     return Counts(
         assigned=count,

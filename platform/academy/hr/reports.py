@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..accounts.queries import department_by_id
+from ..accounts.queries import department_by_id, disclosure
 from ..extensions import db
 from . import evidence, pdf
 from .forms import STATUS_LABELS
@@ -75,6 +75,14 @@ def _evidence_header() -> list[str]:
     ]
 
 
+SCORE_COLUMN = 9  # "Ergebnis (%)" in the evidence report
+
+
+def _shown(row: list, scores: bool) -> list:
+    """The row as HR may see it: scores only where the privacy settings allow them."""
+    return row if scores else row[:SCORE_COLUMN] + row[SCORE_COLUMN + 1 :]
+
+
 def _status(row: evidence.EvidenceRow, today: date, labels: dict[str, str]) -> str:
     label = labels[row.status(today)]
     return f"{label}, {labels['overdue']}" if row.overdue(today) else label
@@ -83,11 +91,11 @@ def _status(row: evidence.EvidenceRow, today: date, labels: dict[str, str]) -> s
 def evidence_table(
     scope: Scope, today: date, filters: evidence.Filters, titles: dict[str, str]
 ) -> tuple[list[str], Iterator[Sequence]]:
-    labels = status_labels()
+    labels, scores = status_labels(), disclosure().hr_sees_scores
 
     def rows() -> Iterator[Sequence]:
         for row in evidence.rows(scope, filters):
-            yield [
+            line = [
                 row.person,
                 row.employee_number,
                 row.department,
@@ -100,8 +108,9 @@ def evidence_table(
                 row.score,
                 _status(row, today, labels),
             ]
+            yield _shown(line, scores)
 
-    return _evidence_header(), rows()
+    return _shown(_evidence_header(), scores), rows()
 
 
 def evidence_pdf(
@@ -110,15 +119,15 @@ def evidence_pdf(
     """The whole report in one PDF: its rows are held in memory while it is laid out."""
     versions: set[tuple[str, str]] = set()
     rows, first_issue, labels = [], None, status_labels()
+    scores = disclosure().hr_sees_scores
     for row in evidence.rows(scope, filters):
         if row.course_version:
             versions.add((row.course_slug, row.course_version))
         if row.issued is not None:
             first_issue = min(first_issue or row.issued.date(), row.issued.date())
-        rows.append(_pdf_row(row, today, titles, labels))
-    return pdf.render(
-        _pdf_texts(today, first_issue, filters, titles), evidence.course_versions(versions), rows
-    )
+        rows.append(_shown(_pdf_row(row, today, titles, labels), scores))
+    texts = _pdf_texts(today, first_issue, filters, titles, scores)
+    return pdf.render(texts, evidence.course_versions(versions), rows)
 
 
 def _day(value: date | None) -> str:
@@ -144,7 +153,11 @@ def _pdf_row(
 
 
 def _pdf_texts(
-    today: date, first_issue: date | None, filters: evidence.Filters, titles: dict[str, str]
+    today: date,
+    first_issue: date | None,
+    filters: evidence.Filters,
+    titles: dict[str, str],
+    scores: bool,
 ) -> pdf.Texts:
     organisation = current_app.config["SETTINGS"].organisation
     chosen = []
@@ -168,7 +181,7 @@ def _pdf_texts(
         version=_("Version"),
         as_of=_("Stand"),
         table_title=_("Personen"),
-        header=_evidence_header(),
+        header=_shown(_evidence_header(), scores),
         empty=_("Keine Einträge."),
         page=_("Seite"),
     )

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..disclosure import MIN_GROUP_LIMITS, Disclosure
 from ..forms import Form
 from ..web import MAX_ID
 from .queries import AuditFilter
@@ -71,6 +72,38 @@ class SettingsForm(Form):
         ),
         validators=[Length(max=TEXT_LENGTH)],
     )
+
+    hr_sees_scores = BooleanField(
+        _l("HR sieht Prüfungsergebnisse (Prozent)"),
+        description=_l(
+            "Sonst sieht HR nur, wer abgeschlossen hat und wann. Einzelne Antworten sieht HR nie."
+        ),
+    )
+    hr_min_group = IntegerField(
+        _l("Kleinste Gruppe in Abteilungszahlen"),
+        description=_l(
+            "Abteilungen mit weniger Personen fasst die Übersicht zusammen, damit niemand "
+            "aus einer Summe herauszulesen ist."
+        ),
+        validators=[
+            InputRequired(_l("Bitte geben Sie eine Zahl ein.")),
+            NumberRange(*MIN_GROUP_LIMITS, _l("Bitte eine Zahl von %(min)s bis %(max)s.")),
+        ],
+        render_kw={"min": MIN_GROUP_LIMITS[0], "max": MIN_GROUP_LIMITS[1], "inputmode": "numeric"},
+    )
+    verify_shows_name = BooleanField(
+        _l("Die öffentliche Prüfseite nennt den Namen"),
+        description=_l(
+            "Sonst gibt, wer ein Zertifikat prüft, den Namen ein und erfährt nur, ob er passt."
+        ),
+    )
+
+    def disclosure(self) -> Disclosure:
+        return Disclosure(
+            hr_sees_scores=bool(self.hr_sees_scores.data),
+            hr_min_group=self.hr_min_group.data,
+            verify_shows_name=bool(self.verify_shows_name.data),
+        )
 
     def settings(self) -> PrivacySettings:
         return PrivacySettings(

@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import OperationalError
 
-from .. import audit, clock, signals
+from .. import audit, clock, disclosure, signals
+from ..accounts import queries as accounts_queries
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..certificates.numbers import new_number
@@ -153,3 +154,12 @@ def change_settings(new: settings.PrivacySettings, by: User) -> None:
         by,
         **{k: (v if not isinstance(v, str) else "changed") for k, v in changed.items()},
     )
+
+
+def change_disclosure(new: disclosure.Disclosure, by: User) -> None:
+    """What HR and the public may see: part of the works-council agreement, so audited."""
+    old = accounts_queries.disclosure()
+    changed = {k: v for k, v in asdict(new).items() if getattr(old, k) != v}
+    if changed:
+        accounts.store_site_settings(disclosure.serialise(new))
+        audit.record("settings.disclosure_changed", by, **changed)

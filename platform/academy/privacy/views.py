@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import asdict
 
 from flask import (
     Blueprint,
@@ -23,6 +24,7 @@ from flask_login import current_user, logout_user
 
 from .. import audit, clock
 from ..accounts import access
+from ..accounts import queries as accounts_queries
 from ..extensions import db
 from ..web import found, list_params
 from . import export, pdf, queries, retention, services, summary
@@ -220,9 +222,10 @@ def admin_erase(user_id: int):
 @access.roles("admin")
 def admin_settings():
     current = queries.privacy_settings()
-    form = SettingsForm(obj=current)
+    form = SettingsForm(obj=current, **asdict(accounts_queries.disclosure()))
     if form.validate_on_submit():
         services.change_settings(form.settings(), current_user)
+        services.change_disclosure(form.disclosure(), current_user)
         db.session.commit()
         flash(_("Die Datenschutz-Einstellungen sind gespeichert."), "success")
         return redirect(url_for("privacy.admin_settings"))

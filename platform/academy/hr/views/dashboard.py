@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from ...accounts import access
+from ...accounts import queries as accounts_queries
 from .. import charts, queries
 from . import bp
 from .common import HR, course_titles, departments_in_scope, scope, today
@@ -21,9 +22,15 @@ def dashboard():
     summary = queries.summary(scope(), today(), course or None)
     names: dict[int | None, str] = {d.id: d.name for d in departments_in_scope()}
     names[None] = _("ohne Abteilung")
-    departments = sorted(
-        summary.by_department.items(), key=lambda item: names.get(item[0], "").casefold()
+    figures = queries.pool_small_departments(
+        summary.by_department,
+        queries.people_per_department(scope(), course or None),
+        accounts_queries.disclosure().hr_min_group,
     )
+    departments = sorted(figures.shown, key=lambda item: names.get(item[0], "").casefold())
+    bars = [(names.get(d, "?"), counts.completion_rate) for d, counts in departments]
+    if figures.pooled_departments and figures.pooled_visible:
+        bars.append((_("Weitere Abteilungen"), figures.pooled.completion_rate))
     weeks = queries.certificates_per_week(scope(), today())
     return render_template(
         "hr/dashboard.html",
@@ -31,10 +38,9 @@ def dashboard():
         titles=titles,
         summary=summary,
         departments=departments,
+        figures=figures,
         names=names,
-        bars=charts.completion_bars(
-            [(names.get(d, "?"), counts.completion_rate) for d, counts in departments]
-        ),
+        bars=charts.completion_bars(bars),
         weeks=weeks,
         timeline=charts.week_columns(weeks),
         sees_nothing=not scope().everything and not scope().department_ids,

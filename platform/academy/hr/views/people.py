@@ -180,6 +180,7 @@ def _invite(address: str, token: str | None) -> None:
 
 
 def _person_page(person, form, status: int = 200):
+    sees_scores = accounts_queries.disclosure().hr_sees_scores
     assignments = queries.assignments_of(person)
     slugs = sorted({a.course_slug for a in assignments} | queries.courses_touched(person))
     courses = [c for slug in slugs if (c := learning.course_including_drafts(slug))]
@@ -193,7 +194,8 @@ def _person_page(person, form, status: int = 200):
         assignments=assignments,
         states=queries.states_of(person, today()),
         progress=learning.progress_by_course(person, courses),
-        attempts=queries.attempts_of(person),
+        sees_scores=sees_scores,
+        attempts=queries.attempts_of(person) if sees_scores else [],
         certificates=queries.certificates_of(person),
         titles={c.slug: c.title for c in courses},
         today=today(),
@@ -216,6 +218,9 @@ def person(person_id: int):
         },
     )
     _department_choices(form)
+    # Who looked at whose training record is the works council's question: recorded.
+    audit.record("person.viewed", current_user, person=person)
+    db.session.commit()
     return _person_page(person, form)
 
 
