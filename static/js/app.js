@@ -106,8 +106,9 @@ if (exam) {
   // One save at a time, each sending the question's state at that moment: quick changes
   // (arrow keys through a radio group) can never arrive out of order.
   let sending = false;
+  let handedIn = false;  // after the hand-in a save could only be refused (409)
   const sendNext = async () => {
-    if (sending) return;
+    if (sending || handedIn) return;
     const question = [...pending][0];
     if (!question) return;
     sending = true;
@@ -141,12 +142,14 @@ if (exam) {
   // Handing in sends only what the server may not have yet: another tab's newer answers,
   // saved there, must not be overwritten by this page's older state.
   exam.addEventListener("submit", () => {
+    handedIn = true;
     for (const question of questions) {
       if (unsaved.has(question)) continue;
       for (const input of question.querySelectorAll("input")) input.disabled = true;
     }
   });
   window.addEventListener("pageshow", () => {
+    handedIn = false;  // back to the page (browser cache): the attempt may still be open
     for (const input of exam.querySelectorAll("input:disabled")) input.disabled = false;
   });
 }

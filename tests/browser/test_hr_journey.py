@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from academy.extensions import db
 from tests.browser.helpers import path_of, sign_in, wait_for_path, watch
 from tests.fixtures import hr
+from tests.fixtures.privacy import disclose
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +34,7 @@ def hr_email(app) -> str:
 
 
 def test_hr_imports_assigns_filters_and_downloads(app, page, hr_email, tmp_path):
+    disclose(app, hr_min_group=1)  # a small company: every department with its figures
     recorder = watch(page)
     company = tmp_path / "firma.csv"
     company.write_text("\ufeff" + COMPANY, encoding="utf-8")

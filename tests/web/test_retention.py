@@ -219,6 +219,8 @@ def test_admin_changes_the_limits_and_the_rules_follow(app, at, signed_in):
         "audit_years": "3",
         "contact": "",
         "processors": "",
+        "hr_min_group": "5",
+        "verify_shows_name": "y",
     }
     bad = post(admin, "/admin/privacy/settings", {**settings, "answers_days": "0"})
     assert bad.status_code == 400 and "Bitte eine Zahl von 1 bis 3650" in bad.get_data(as_text=True)
