@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from academy.extensions import db
 from tests.fixtures.course_files import COURSE_MD, MODULE_2, write_course
+from tests.fixtures.settings import PRODUCTION_SECRET_KEY
 from tests.fixtures.web import post
 
 COURSE = "ki-am-arbeitsplatz"
@@ -86,7 +87,9 @@ def test_unknown_course_module_and_marking_return_404(signed_in):
 
 
 def test_server_error_page_shows_no_traceback(make_app, monkeypatch):
-    application = make_app(APP_ENV="production", SECRET_KEY="x" * 40, PUBLIC_COURSES="true")
+    application = make_app(
+        APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY, PUBLIC_COURSES="true"
+    )
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database on fire")
@@ -167,7 +170,9 @@ def test_edited_markdown_is_picked_up_without_restart_in_development(
 def test_production_does_not_reload_course_files(make_app, tmp_path):
     courses = tmp_path / "courses"
     write_course(courses, "fest")
-    application = make_app(COURSES_DIR=str(courses), APP_ENV="production", SECRET_KEY="x" * 40)
+    application = make_app(
+        COURSES_DIR=str(courses), APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY
+    )
     assert application.extensions["catalog"].auto_reload is False
 
 
