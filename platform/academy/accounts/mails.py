@@ -22,12 +22,14 @@ def send_password_reset(user: User, token: str) -> None:
     send_mail(user.email, _("Passwort zurücksetzen"), body)
 
 
-def send_confirmation(user: User, token: str) -> None:
-    """The link that confirms a self-registered address. Raises MailError."""
+def send_confirmation(user: User, token: str, next_path: str = "/") -> None:
+    """The link that confirms a self-registered address; after it the person sees
+    `next_path` (a path on this site). Raises MailError."""
+    on_to = {"next": next_path} if next_path != "/" else {}
     body = render_template(
         "accounts/mail_confirm.txt",
         user=user,
-        link=external_url("accounts.confirm_email", token=token),
+        link=external_url("accounts.confirm_email", token=token, **on_to),
         hours=services.CONFIRMATION_HOURS,
     )
     send_mail(user.email, _("Bitte bestätigen Sie Ihre E-Mail-Adresse"), body)

@@ -116,7 +116,7 @@ def register():
                 return _register_page(form, mode, domains)
         else:
             db.session.commit()  # the mail leaves once the account exists
-            _mail_registration(registration)
+            _mail_registration(registration, safe_next())
         # The same answer whether or not the address had an account: no enumeration.
         flash(
             _(
@@ -134,12 +134,13 @@ def _register_page(form, mode, domains):
     ), _status(form)
 
 
-def _mail_registration(registration: services.Registration) -> None:
-    """The confirmation link, or a note to the owner of an existing account. A refused
-    mail changes nothing the visitor sees (the link can be sent again)."""
+def _mail_registration(registration: services.Registration, next_path: str) -> None:
+    """The confirmation link (leading on to the page the person came for), or a note to
+    the owner of an existing account. A refused mail changes nothing the visitor sees
+    (the link can be sent again)."""
     try:
         if registration.token is not None:
-            mails.send_confirmation(registration.user, registration.token)
+            mails.send_confirmation(registration.user, registration.token, next_path)
         else:
             mails.send_already_registered(registration.user)
     except MailError:
@@ -189,7 +190,7 @@ def confirm_email(token: str):
             db.session.commit()
             _start_session(user)
             flash(_("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"), "success")
-            return redirect(url_for("dashboard.home"))
+            return redirect(safe_next())
     return render_template("accounts/confirm.html", form=form), _status(form)
 
 
