@@ -144,6 +144,31 @@ def test_invited_imported_and_existing_people_need_no_confirmation(app, signed_i
     assert accepted.status_code == 302 and guest.get("/certificates").status_code == 200
 
 
+def test_an_invitation_takes_over_an_unconfirmed_squatters_account(app, signed_in):
+    register(
+        app.test_client(),
+        "opfer@firma.example",
+        name="Falscher Name",
+        password="des angreifers satz",
+    )
+    admin, _ = signed_in("admin")
+    page = post(admin, "/invitations", {"invite-emails": "opfer@firma.example"})
+    link = re.search(r"(/invitation/[A-Za-z0-9_\-]+)", page.get_data(as_text=True)).group(1)
+    victim = app.test_client()
+    assert "Falscher Name" not in victim.get(link).get_data(as_text=True)
+    accepted = post(
+        victim, link, {"name": "Olga Opfer", "password": PASSWORD, "password_repeat": PASSWORD}
+    )
+    assert accepted.status_code == 302 and victim.get("/certificates").status_code == 200
+    assert person(app, "opfer@firma.example").name == "Olga Opfer"
+    attacker = post(
+        app.test_client(),
+        "/login",
+        {"email": "opfer@firma.example", "password": "des angreifers satz"},
+    )
+    assert attacker.status_code == 400
+
+
 def test_the_migration_keeps_existing_accounts_signing_in(empty_database, tmp_path):  # noqa: F811
     """Accounts from before count as confirmed; look-alike addresses and names that hide
     characters are cleaned up (rows 2, 14 and 18)."""

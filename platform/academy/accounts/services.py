@@ -509,7 +509,12 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     if invitation is None:
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)
     existing = queries.user_by_email(invitation.email)
-    if existing is not None and (existing.password_hash is not None or not existing.active):
+    # A person HR added has no password yet; a self-registration never confirmed may be
+    # someone else's squatting: the invitation proves the address, so it takes either over.
+    claimed = existing is not None and (
+        existing.password_hash is not None and existing.email_verified_at is not None
+    )
+    if claimed or (existing is not None and not existing.active):
         raise AccountRefused(AccountRefusal.EXISTS, email=invitation.email)
     if not _use_invitation(invitation):
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)

@@ -250,7 +250,7 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     form.personal = (invitation.email,)
     added_by_hr = queries.user_by_email(invitation.email)
-    if request.method == "GET" and added_by_hr is not None:
+    if request.method == "GET" and added_by_hr is not None and added_by_hr.email_verified_at:
         form.name.data = added_by_hr.name  # HR added (or imported) the person before
     if form.validate_on_submit():
         try:
