@@ -273,11 +273,11 @@ def _secret_key(env, app_env: str, instance_dir: Path) -> str:
 
 def _guessable(key: str) -> bool:
     """Whether zxcvbn (the estimator accounts/passwords.py uses) guesses the key in
-    fewer than 10^30 tries (about 100 bits): repeats, sequences and words are, random
-    characters are not."""
+    fewer than 10^25 tries (about 83 bits): repeats, sequences and common words with a
+    year are; 32 random hex digits (10^28 at worst by its estimate) are not."""
     from zxcvbn import zxcvbn
 
-    return zxcvbn(key[:72])["guesses_log10"] < 30
+    return zxcvbn(key[:72])["guesses_log10"] < 25
 
 
 def _stored_secret_key(instance_dir: Path) -> str:

@@ -354,7 +354,8 @@ def test_gunicorn_with_two_workers_and_memory_limits_does_not_start(database_url
 
 
 @pytest.mark.parametrize(
-    "key", ["s" * 40, "changeme" * 5, "my secret key for the academy platform", "0123456789" * 4]
+    "key",
+    ["s" * 40, "changeme" * 5, "academy-production-secret-key-2026!!", "0123456789" * 4],
 )
 def test_production_refuses_a_weak_secret_key(tmp_path, key):
     env = {
@@ -365,6 +366,19 @@ def test_production_refuses_a_weak_secret_key(tmp_path, key):
     }
     with pytest.raises(ConfigError, match="SECRET_KEY is too weak"):
         load(env)
+
+
+def test_production_accepts_random_secret_keys(tmp_path):
+    import secrets
+
+    for key in [secrets.token_hex(16) for _ in range(50)] + [secrets.token_urlsafe(32)]:
+        env = {
+            "APP_ENV": "production",
+            "SECRET_KEY": key,
+            "PUBLIC_URL": "https://academy.example.com",
+            "INSTANCE_DIR": str(tmp_path),
+        }
+        assert load(env).secret_key == key
 
 
 # --- 11: password policy ---------------------------------------------------------------
