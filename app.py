@@ -1,5 +1,6 @@
 """Entry point: `flask --app app …`, `gunicorn app:app`, or `python app.py` (development)."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from academy.factory import create_app
 try:
     app = create_app()
 except ConfigError as error:
-    sys.exit(f"configuration error: {error}")
+    print(f"configuration error: {error}", file=sys.stderr)
+    # Under gunicorn, 3 ("worker failed to boot") makes its master stop, instead of
+    # starting new workers that fail the same way for ever.
+    sys.exit(3 if "gunicorn" in os.environ.get("SERVER_SOFTWARE", "") else 1)
 
 if __name__ == "__main__":
     app.run(host="127.0.0.1", port=5000, debug=app.config["SETTINGS"].env == "development")

@@ -37,7 +37,7 @@ from .extensions import db
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")  # "<thing>.<what happened>", e.g. account.created
 GENESIS = "0" * 64  # the "previous hash" of the first event
 # Events whose body (who signed in) the sign-in retention rule removes after a while.
-REDACTABLE = frozenset({"account.signed_in", "account.sign_in_failed"})
+REDACTABLE = frozenset({"account.signed_in", "account.sign_in_failed", "account.signed_out"})
 PRUNED = "audit.pruned"
 # PostgreSQL advisory lock key: one writer appends to the chain at a time.
 CHAIN_LOCK = 0x41554454

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shlex
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -61,6 +63,7 @@ class Settings:
     reminder_manager_copy: bool  # overdue reminders also go to the person's manager
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
+    remember_days: int  # how long "stay signed in" lasts; 0: not offered
     proxy_hops: int  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
     trusted_hosts: tuple[str, ...]  # Host headers the app answers; empty: any (development)
     browser_editing: bool  # trainers may upload, edit and publish courses in the browser
@@ -84,8 +87,11 @@ class Settings:
         return self.env == "production"
 
 
-def load(environ: Mapping[str, str] | None = None) -> Settings:
+def load(environ: Mapping[str, str] | None = None, argv: list[str] | None = None) -> Settings:
+    """The settings from `environ` (default: the process's); `argv` is the command line
+    the process was started with (default: sys.argv), read for gunicorn's worker count."""
     env = dict(os.environ if environ is None else environ)
+    argv = sys.argv if argv is None else argv
     app_env = _choice(env, "APP_ENV", _default_env(env), ENVIRONMENTS)
     instance_dir = _path(env, "INSTANCE_DIR", PROJECT_ROOT / "instance", must_exist=False)
     secret_key = _secret_key(env, app_env, instance_dir)
@@ -118,8 +124,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         reminder_overdue_every=_int(env, "REMINDER_OVERDUE_EVERY_DAYS", 7, 0, 365),
         reminder_expiry_days=_days(env, "REMINDER_DAYS_BEFORE_EXPIRY", (30,)),
         reminder_manager_copy=_flag(env, "REMINDER_MANAGER_COPY", False),
-        ratelimit_storage_uri=_ratelimit_uri(env),
+        ratelimit_storage_uri=_ratelimit_uri(env, app_env, argv),
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED", True),
+        remember_days=_int(env, "REMEMBER_ME_DAYS", 14, 0, 30),
         proxy_hops=_int(env, "TRUSTED_PROXIES", 0, 0, 5),
         trusted_hosts=_trusted_hosts(env, app_env, public_url),
         browser_editing=_flag(env, "BROWSER_EDITING", True),
@@ -250,6 +257,11 @@ def _secret_key(env, app_env: str, instance_dir: Path) -> str:
             raise ConfigError(
                 "SECRET_KEY is too short for production; use at least 32 random characters"
             )
+        if app_env == "production" and _guessable(key):
+            raise ConfigError(
+                "SECRET_KEY is too weak for production (repeated, a pattern or words); use the output of "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         return key
     if app_env == "production":
         raise ConfigError(
@@ -257,6 +269,15 @@ def _secret_key(env, app_env: str, instance_dir: Path) -> str:
             "python3 -c 'import secrets; print(secrets.token_hex(32))'"
         )
     return _stored_secret_key(instance_dir)
+
+
+def _guessable(key: str) -> bool:
+    """Whether zxcvbn (the estimator accounts/passwords.py uses) guesses the key in
+    fewer than 10^25 tries (about 83 bits): repeats, sequences and common words with a
+    year are; 32 random hex digits (10^28 at worst by its estimate) are not."""
+    from zxcvbn import zxcvbn
+
+    return zxcvbn(key[:72])["guesses_log10"] < 25
 
 
 def _stored_secret_key(instance_dir: Path) -> str:
@@ -374,10 +395,38 @@ def _mail_from(env) -> str:
     return value
 
 
-def _ratelimit_uri(env) -> str:
+def _ratelimit_uri(env, app_env: str, argv: list[str]) -> str:
     value = env.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
     if urlsplit(value).scheme not in ("memory", "redis", "rediss", "redis+unix"):
         raise ConfigError(
             f"RATELIMIT_STORAGE_URI={value!r} is not valid; use memory:// or redis://host:6379"
         )
+    if value.startswith("memory") and app_env == "production" and _several_workers(env, argv):
+        # Each process would count on its own: N workers allow N times the guesses.
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is memory:// but gunicorn may run several workers; "
+            "set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (or run one worker: --workers 1)"
+        )
     return value
+
+
+def _several_workers(env, argv: list[str]) -> bool:
+    """Whether this is gunicorn with (possibly) more than one worker: its command line,
+    GUNICORN_CMD_ARGS and WEB_CONCURRENCY say how many; a configuration file might say
+    anything, so one counts as several."""
+    if "gunicorn" not in env.get("SERVER_SOFTWARE", ""):
+        return False
+    # In gunicorn's order of precedence: the command line wins over GUNICORN_CMD_ARGS.
+    args = [*shlex.split(env.get("GUNICORN_CMD_ARGS", "")), *argv[1:]]
+    workers = env.get("WEB_CONCURRENCY", "1").strip() or "1"
+    for index, arg in enumerate(args):
+        name, _, inline = arg.partition("=")
+        if name in ("-w", "--workers"):
+            workers = inline or (args[index + 1] if index + 1 < len(args) else "")
+        elif arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--"):
+            workers = arg[2:]
+        elif name in ("-c", "--config") or arg.startswith("-c"):
+            return True
+    if Path("gunicorn.conf.py").exists():
+        return True
+    return not workers.isdigit() or int(workers) > 1

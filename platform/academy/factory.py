@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Mapping
+from datetime import timedelta
 
 from flask import Flask, current_app, request
 from flask_login import current_user
@@ -92,6 +93,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_DURATION=timedelta(days=settings.remember_days),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         BABEL_DEFAULT_LOCALE="de",
         BABEL_DEFAULT_TIMEZONE=settings.timezone,

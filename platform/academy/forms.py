@@ -8,6 +8,18 @@ from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from .emails import is_email
+from .names import NameProblem, name_problem
+
+NAME_MESSAGES = {
+    NameProblem.LINES: _l(
+        "Der Name darf nur eine Zeile sein, ohne Zeilenumbrüche oder Steuerzeichen."
+    ),
+    NameProblem.INVISIBLE: _l(
+        "Der Name enthält unsichtbare Zeichen (z. B. Zeichen ohne Breite oder zur Schreibrichtung)."
+    ),
+    NameProblem.TOO_SHORT: _l("Der Name braucht mindestens zwei sichtbare Zeichen."),
+    NameProblem.TOO_LONG: _l("Der Name darf höchstens 200 Zeichen lang sein."),
+}
 
 
 class Form(FlaskForm):
@@ -27,6 +39,16 @@ class EmailAddress:
     def __call__(self, _form, field) -> None:
         if field.data and not is_email(field.data.strip()):
             raise ValidationError(self.message)
+
+
+class PersonName:
+    """A WTForms validator: one line, at least two visible characters, nothing that
+    hides or disguises (see academy/names.py). Empty input is InputRequired's business."""
+
+    def __call__(self, _form, field) -> None:
+        problem = name_problem(field.data) if field.data else None
+        if problem is not None:
+            raise ValidationError(NAME_MESSAGES[problem])
 
 
 def email_list(text: str, limit: int) -> list[str]:

@@ -129,6 +129,7 @@ def _pages(site: Site, who: str) -> list[str]:
             "/",
             "/login",
             "/register",
+            "/register/confirm",
             "/password/forgot",
             "/verify",
             f"/verify/{site.number}",

@@ -17,7 +17,7 @@ from tests.browser.helpers import (
     wait_for_path,
     watch,
 )
-from tests.fixtures.journey import COURSE, course
+from tests.fixtures.journey import COURSE, confirmation_link, course
 from tests.fixtures.web import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -48,10 +48,17 @@ def test_new_person_registers_learns_passes_and_gets_a_verifiable_certificate(
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Konto anlegen").click()
 
+    # No account before the address is confirmed: the mailed link, and the password.
+    wait_for_path(page, "/register/confirm")
+    expect(page.locator(".flash-success")).to_contain_text("Bitte bestätigen Sie Ihre Adresse")
+    page.goto(confirmation_link(app, EMAIL))
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Bestätigen und anmelden").click()
+
     # The start page greets the new learner and lists the course.
     wait_for_path(page, "/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hallo {NAME}!")
-    expect(page.locator(".flash-success")).to_contain_text("Ihr Konto ist angelegt")
+    expect(page.locator(".flash-success")).to_contain_text("Ihre E-Mail-Adresse ist bestätigt")
     card = page.locator(".course-card").filter(has_text="KI am Arbeitsplatz")
     expect(card.locator(".suggested")).to_have_text("In Ihrer Sprache")  # German UI: German first
     card.get_by_role("link", name="Kurs beginnen").click()

@@ -101,9 +101,16 @@ def test_read_reports_problems_with_their_lines():
 
 
 def test_read_counts_lines_of_quoted_cells_that_span_lines():
-    data = b'email,name,department\nanna@firma.example,"Anna\nBerg",Vertrieb\nkaputt,B,V\n'
+    data = b'email,name,department\nanna@firma.example,Anna Berg,"Vertrieb\nNord"\nkaputt,Bo,V\n'
     _rows, problems = read(data)
     assert lines(problems) == [4]
+
+
+def test_read_refuses_a_name_across_lines():
+    """A name is one line (it goes into mails and onto certificates; issue 12)."""
+    data = b'email,name,department\nanna@firma.example,"Anna\nBerg",Vertrieb\n'
+    rows, problems = read(data)
+    assert rows == [] and len(problems) == 1 and "eine Zeile" in str(problems[0].message)
 
 
 def test_read_refuses_a_file_without_header_or_in_another_encoding():

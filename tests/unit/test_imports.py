@@ -16,6 +16,8 @@ PURE = [
     "academy.exams.grading",
     "academy.exams.rules",
     "academy.emails",
+    "academy.names",
+    "academy.accounts.passwords",  # zxcvbn is imported on first use
     "academy.trainer.archive",
     "academy.trainer.statistics",
 ]

@@ -87,6 +87,8 @@ def world(make_app, tmp_path) -> World:
         (certificate,) = learner_certificates(learner)
         invitation = accounts.create_invitation("new@matrix.example", ["learner"], people["hr"])
         _, reset = accounts.create_password_reset(learner.email)
+        newcomer = accounts.create_user("neu@matrix.example", "Neu", PASSWORD, verified=False)
+        confirmation = accounts.create_confirmation(newcomer)
         hr_values = hr_world(people, course)
         version = _change_in_browser(people["trainer"])
         db.session.commit()
@@ -111,6 +113,7 @@ def world(make_app, tmp_path) -> World:
     by_endpoint = {
         "accounts.accept_invitation": {"token": invitation},
         "accounts.reset_password": {"token": reset},
+        "accounts.confirm_email": {"token": confirmation},
         "certificates.download": {"name": "badge.svg"},
     }
     clients = {"anonymous": app.test_client()}

@@ -10,7 +10,7 @@ import sys
 from academy.accounts.models import User
 from academy.extensions import db
 from tests.fixtures.course_files import COURSE_MD, write_course
-from tests.fixtures.settings import COURSES, ROOT
+from tests.fixtures.settings import COURSES, PRODUCTION_SECRET_KEY, ROOT
 from tests.fixtures.web import login
 
 
@@ -63,20 +63,28 @@ def test_users_create_generated_password_is_printed_once(runner, client):
 
 
 def test_users_create_refuses_bad_input_and_changes_nothing(runner, app):
-    duplicate = ["users", "create", "x@firma.example", "--name", "X"]
+    duplicate = ["users", "create", "x@firma.example", "--name", "Xenia X"]
     assert runner.invoke(args=duplicate, input="langes passwort 1\n").exit_code == 0
     again = runner.invoke(args=duplicate, input="langes passwort 1\n")
     assert again.exit_code == 1 and "exists already" in again.output
     short = runner.invoke(
-        args=["users", "create", "y@firma.example", "--name", "Y"], input="kurz\n"
+        args=["users", "create", "y@firma.example", "--name", "Yusuf Y"], input="kurz\n"
     )
-    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    common = runner.invoke(
+        args=["users", "create", "y@firma.example", "--name", "Yusuf Y"], input="123456789012\n"
+    )
+    assert common.exit_code == 1 and "easy to guess" in common.output
+    one_letter = runner.invoke(
+        args=["users", "create", "y@firma.example", "--name", "Y"], input="langes passwort 1\n"
+    )
+    assert one_letter.exit_code == 2 and "two visible characters" in one_letter.output
     bad_email = runner.invoke(
-        args=["users", "create", "keine-adresse", "--name", "Z"], input="langes passwort 1\n"
+        args=["users", "create", "keine-adresse", "--name", "Zoe Z"], input="langes passwort 1\n"
     )
     assert bad_email.exit_code == 2 and "not an email address" in bad_email.output
     bad_role = runner.invoke(
-        args=["users", "create", "z@firma.example", "--name", "Z", "--role", "boss"]
+        args=["users", "create", "z@firma.example", "--name", "Zoe Z", "--role", "boss"]
     )
     assert bad_role.exit_code == 2
     with app.app_context():
@@ -97,7 +105,7 @@ def test_demo_accounts_need_a_yes_and_are_idempotent(runner, app):
 
 def test_demo_accounts_are_refused_in_production(make_app, runner, app, client):
     runner.invoke(args=["users", "demo", "--yes"])
-    production = make_app(APP_ENV="production", SECRET_KEY="p" * 40)
+    production = make_app(APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY)
     refused = production.test_cli_runner().invoke(args=["users", "demo", "--yes"])
     assert refused.exit_code == 1 and "not created in production" in refused.output
     # Demo accounts that came along in a copied database cannot sign in there either.

@@ -24,7 +24,7 @@ from pyld import jsonld
 
 from academy.certificates.models import Certificate
 from academy.extensions import db
-from tests.fixtures.settings import ROOT
+from tests.fixtures.settings import PRODUCTION_SECRET_KEY, ROOT
 from tests.fixtures.tools import require_tool
 from tests.fixtures.web import post
 
@@ -474,7 +474,7 @@ def test_production_needs_public_url_because_it_names_the_issuer(make_app):
     from academy.config import ConfigError
 
     with pytest.raises(ConfigError, match="PUBLIC_URL must be set in production"):
-        make_app(APP_ENV="production", SECRET_KEY="p" * 40, PUBLIC_URL="")
+        make_app(APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY, PUBLIC_URL="")
 
 
 def test_key_commands_print_keys_and_store_nothing(app, runner):

@@ -10,6 +10,8 @@ from sqlalchemy import event
 
 from academy.extensions import db
 from tests.fixtures.course_files import COURSE_MD, MODULE_2, write_course
+from tests.fixtures.mail import mail_text, wait_for
+from tests.fixtures.settings import PRODUCTION_SECRET_KEY
 from tests.fixtures.web import post
 
 COURSE = "ki-am-arbeitsplatz"
@@ -86,7 +88,9 @@ def test_unknown_course_module_and_marking_return_404(signed_in):
 
 
 def test_server_error_page_shows_no_traceback(make_app, monkeypatch):
-    application = make_app(APP_ENV="production", SECRET_KEY="x" * 40, PUBLIC_COURSES="true")
+    application = make_app(
+        APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY, PUBLIC_COURSES="true"
+    )
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database on fire")
@@ -167,7 +171,9 @@ def test_edited_markdown_is_picked_up_without_restart_in_development(
 def test_production_does_not_reload_course_files(make_app, tmp_path):
     courses = tmp_path / "courses"
     write_course(courses, "fest")
-    application = make_app(COURSES_DIR=str(courses), APP_ENV="production", SECRET_KEY="x" * 40)
+    application = make_app(
+        COURSES_DIR=str(courses), APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY
+    )
     assert application.extensions["catalog"].auto_reload is False
 
 
@@ -221,7 +227,7 @@ def test_static_files_are_cached_for_a_year_with_versioned_urls(client):
         assert "max-age=31536000" in response.headers["Cache-Control"]
 
 
-def test_register_link_keeps_the_page_asked_for(client):
+def test_register_link_keeps_the_page_asked_for(client, mail_app):
     target = f"/courses/{COURSE}/ki-verstehen"
     login_page = client.get(f"/login?next={target}").get_data(as_text=True)
     assert "/register?next=/courses/ki-am-arbeitsplatz/ki-verstehen" in login_page.replace(
@@ -229,17 +235,25 @@ def test_register_link_keeps_the_page_asked_for(client):
     )
     from tests.fixtures.web import PASSWORD
 
+    application, inbox = mail_app
+    visitor = application.test_client()
     response = post(
-        client,
+        visitor,
         f"/register?next={target}",
         {
-            "name": "Neu",
+            "name": "Nora Neu",
             "email": "tief@firma.example",
             "password": PASSWORD,
             "password_repeat": PASSWORD,
         },
     )
-    assert response.headers["Location"] == target
+    assert response.status_code == 302
+    wait_for(inbox)
+    link = re.search(
+        r"https://academy\.example\.com(/register/confirm/\S+)", mail_text(inbox.messages[0])
+    )
+    confirmed = post(visitor, link.group(1), {"password": PASSWORD})
+    assert confirmed.headers["Location"] == target  # on to the page asked for
 
 
 def test_visitors_get_a_start_page_that_explains_and_offers_an_account(client, make_app):

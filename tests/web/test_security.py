@@ -13,6 +13,7 @@ from academy.config import ConfigError, load
 from tests.fixtures.course_files import MODULE_1, PNG, write_course
 from tests.fixtures.journey import COURSE, start_exam, submit_exam
 from tests.fixtures.mail import mail_text, wait_for
+from tests.fixtures.settings import PRODUCTION_SECRET_KEY
 from tests.fixtures.web import post
 
 # --- 1: links in mails come from PUBLIC_URL only; other hosts are refused ------------------
@@ -42,8 +43,14 @@ def test_reset_link_ignores_the_host_the_request_names(make_app, smtp_server, cr
 
 def test_production_needs_public_url_and_refuses_other_hosts(make_app, tmp_path):
     with pytest.raises(ConfigError, match="PUBLIC_URL must be set in production"):
-        load({"APP_ENV": "production", "SECRET_KEY": "s" * 40, "INSTANCE_DIR": str(tmp_path)})
-    production = make_app(APP_ENV="production", SECRET_KEY="s" * 40).test_client()
+        load(
+            {
+                "APP_ENV": "production",
+                "SECRET_KEY": PRODUCTION_SECRET_KEY,
+                "INSTANCE_DIR": str(tmp_path),
+            }
+        )
+    production = make_app(APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY).test_client()
     assert production.get("/login", base_url="https://academy.evil.example").status_code == 400
     assert production.get("/login", base_url="https://academy.example.com").status_code == 200
 
@@ -174,7 +181,7 @@ def test_private_pages_are_not_cached_and_verify_is_not_indexed(signed_in, clien
     assert "Cache-Control" not in client.get("/privacy").headers or "no-store" not in client.get(
         "/privacy"
     ).headers.get("Cache-Control", "")
-    production = make_app(APP_ENV="production", SECRET_KEY="s" * 40).test_client()
+    production = make_app(APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET_KEY).test_client()
     headers = production.get("/login", base_url="https://academy.example.com").headers
     assert headers["Strict-Transport-Security"].startswith("max-age=")
 

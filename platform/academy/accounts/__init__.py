@@ -19,7 +19,11 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
     app.jinja_env.globals.update(
-        min_password=services.MIN_PASSWORD, invitation_days=services.INVITATION_DAYS
+        password_hint=_l(
+            "Mindestens %(n)d Zeichen, nicht leicht zu erraten: Ein Satz aus mehreren Wörtern ist sicher und gut zu merken.",
+            n=services.MIN_PASSWORD,
+        ),
+        invitation_days=services.INVITATION_DAYS,
     )
     navigation.add(
         app,

@@ -12,9 +12,27 @@ from sqlalchemy import inspect
 
 from ..emails import is_email
 from ..extensions import db
+from ..names import NameProblem, name_problem
 from . import queries, services
 from .access import ROLES
 from .outcomes import AccountRefused
+from .passwords import MIN_LENGTH, PasswordProblem, password_problem
+
+# Commands speak English (like every command); the web pages say the same in German.
+PASSWORD_PROBLEMS = {
+    PasswordProblem.TOO_SHORT: f"it must have at least {MIN_LENGTH} characters",
+    PasswordProblem.TOO_LONG: "it is too long",
+    PasswordProblem.INVISIBLE: "it has only spaces or invisible characters",
+    PasswordProblem.COMMON: "it is on the list of common passwords",
+    PasswordProblem.PERSONAL: "it is the e-mail address or the name",
+    PasswordProblem.GUESSABLE: "it is easy to guess (repeats, sequences, a word and a number)",
+}
+NAME_PROBLEMS = {
+    NameProblem.LINES: "a name is one line, without control characters",
+    NameProblem.INVISIBLE: "the name has invisible (zero-width or bidi) characters",
+    NameProblem.TOO_SHORT: "a name needs at least two visible characters",
+    NameProblem.TOO_LONG: "a name has at most 200 characters",
+}
 
 users_cli = AppGroup("users", help="Create and manage accounts.")
 
@@ -60,16 +78,18 @@ def create(email: str, name: str, roles: tuple[str, ...], generate_password: boo
         raise click.BadParameter(f"not an email address: {email}", param_hint="EMAIL")
     if queries.user_by_email(email) is not None:
         raise click.ClickException(f"an account for {email} exists already")
-    password = secrets.token_urlsafe(12) if generate_password else _read_password()
-    if len(password) < services.MIN_PASSWORD:
-        raise click.ClickException(
-            f"the password must have at least {services.MIN_PASSWORD} characters"
-        )
+    name_error = name_problem(name)
+    if name_error is not None:
+        raise click.BadParameter(f"{NAME_PROBLEMS[name_error]}", param_hint="--name")
+    password = secrets.token_urlsafe(16) if generate_password else _read_password()
+    problem = password_problem(password, (email, name))
+    if problem is not None:
+        raise click.ClickException(f"the password is refused: {PASSWORD_PROBLEMS[problem]}")
     roles = tuple(dict.fromkeys(("learner", *roles)))  # everyone can learn
     try:
         services.create_user(email, name, password, roles)
-    except AccountRefused:
-        raise click.ClickException(f"an account for {email} exists already") from None
+    except AccountRefused as refusal:
+        raise click.ClickException(str(refusal.message)) from None
     db.session.commit()
     click.echo(f"created {email} with roles: {', '.join(roles)}")
     if generate_password:

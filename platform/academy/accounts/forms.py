@@ -17,9 +17,30 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..emails import MAX_LENGTH, is_domain, parse_domains
-from ..forms import EmailAddress, Form, email_list
+from ..forms import EmailAddress, Form, PersonName, email_list
 from .access import ROLES
-from .services import MIN_PASSWORD
+from .passwords import MAX_LENGTH as MAX_PASSWORD
+from .passwords import MIN_LENGTH as MIN_PASSWORD
+from .passwords import PasswordProblem, password_problem
+
+PASSWORD_MESSAGES = {
+    PasswordProblem.TOO_SHORT: _l(
+        "Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=MIN_PASSWORD
+    ),
+    PasswordProblem.TOO_LONG: _l(
+        "Das Passwort darf höchstens %(n)d Zeichen lang sein.", n=MAX_PASSWORD
+    ),
+    PasswordProblem.INVISIBLE: _l(
+        "Das Passwort besteht nur aus Leerzeichen oder unsichtbaren Zeichen."
+    ),
+    PasswordProblem.COMMON: _l(
+        "Dieses Passwort steht auf der Liste häufig benutzter Passwörter. Bitte wählen Sie ein anderes."
+    ),
+    PasswordProblem.PERSONAL: _l("Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihr Name sein."),
+    PasswordProblem.GUESSABLE: _l(
+        "Dieses Passwort ist leicht zu erraten (Wiederholungen, Zahlenfolgen, Tastaturreihen oder ein Wort mit angehängter Zahl). Ein Satz aus mehreren Wörtern ist sicherer."
+    ),
+}
 
 ROLE_LABELS = {
     "learner": _l("Lernende:r"),
@@ -41,16 +62,27 @@ def _email_field(label=None):
     )
 
 
+class NewPassword:
+    """The password policy (passwords.py) as a WTForms validator. The person's address
+    and name come from the form's `email` and `name` fields and its `personal`
+    attribute, which a view sets when the form has no such fields (reset, change)."""
+
+    def __call__(self, form, field) -> None:
+        personal = [*getattr(form, "personal", ())]
+        for name in ("email", "name"):
+            if name in form._fields and form[name].data:
+                personal.append(form[name].data)
+        problem = password_problem(field.data or "", personal)
+        if problem is not None:
+            raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
 def _new_password_fields(label=None):
     password = PasswordField(
         label or _l("Neues Passwort"),
         validators=[
             InputRequired(_l("Bitte wählen Sie ein Passwort.")),
-            Length(
-                min=MIN_PASSWORD,
-                max=200,
-                message=_l("Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=MIN_PASSWORD),
-            ),
+            NewPassword(),
         ],
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD},
     )
@@ -68,7 +100,11 @@ def _new_password_fields(label=None):
 def _name_field():
     return StringField(
         _l("Vollständiger Name"),
-        validators=[InputRequired(_l("Bitte geben Sie Ihren Namen ein.")), Length(max=200)],
+        validators=[
+            InputRequired(_l("Bitte geben Sie Ihren Namen ein.")),
+            Length(max=200),
+            PersonName(),
+        ],
         description=_l("So erscheint er auf Ihrem Zertifikat."),
         render_kw={"autocomplete": "name"},
     )
@@ -96,6 +132,14 @@ class ForgotPasswordForm(Form):
 
 class ResetPasswordForm(Form):
     password, password_repeat = _new_password_fields()
+
+
+class ConfirmEmailForm(Form):
+    password = PasswordField(
+        _l("Passwort"),
+        validators=[InputRequired(_l("Bitte geben Sie Ihr Passwort ein."))],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class AcceptInvitationForm(Form):

@@ -22,6 +22,31 @@ def send_password_reset(user: User, token: str) -> None:
     send_mail(user.email, _("Passwort zurücksetzen"), body)
 
 
+def send_confirmation(user: User, token: str, next_path: str = "/") -> None:
+    """The link that confirms a self-registered address; after it the person sees
+    `next_path` (a path on this site). Raises MailError."""
+    on_to = {"next": next_path} if next_path != "/" else {}
+    body = render_template(
+        "accounts/mail_confirm.txt",
+        user=user,
+        link=external_url("accounts.confirm_email", token=token, **on_to),
+        hours=services.CONFIRMATION_HOURS,
+    )
+    send_mail(user.email, _("Bitte bestätigen Sie Ihre E-Mail-Adresse"), body)
+
+
+def send_already_registered(user: User) -> None:
+    """Someone registered with an address that has an account: its owner is told (the
+    visitor is not). Raises MailError."""
+    body = render_template(
+        "accounts/mail_registered.txt",
+        user=user,
+        login=external_url("accounts.login"),
+        forgot=external_url("accounts.forgot_password"),
+    )
+    send_mail(user.email, _("Sie haben schon ein Konto"), body)
+
+
 def send_invitation(address: str, token: str, inviter: User | None) -> tuple[str, bool]:
     """Mail the invitation link; returns the link (shown once to the inviter, who can
     pass it on) and whether the mail went out. `inviter` None: the organisation (an

@@ -20,13 +20,19 @@ class User(UserMixin, db.Model):
     __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    # stored normalised (NFKC, case-folded: emails.normalize_email)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None until set
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))  # None: from the browser
-    # Part of the session id: raising it signs the user out everywhere (password change).
+    # Part of the session id: raising it signs the user out everywhere (sign-out,
+    # password change, deactivation), remember-me cookies included.
     session_version: Mapped[int] = mapped_column(default=1)
+    # When the person proved the address is theirs (a confirmation, invitation or reset
+    # link); None only for a self-registered account not yet confirmed, which cannot
+    # sign in. Accounts an admin, HR or an import creates count as confirmed.
+    email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
     last_login_at: Mapped[datetime | None]
     # Identity data that import, HR forms and single sign-on set (HR reads it).
@@ -131,6 +137,18 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class EmailConfirmation(db.Model):
+    """A single-use link that confirms a self-registered person's address."""
+
+    __tablename__ = "email_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
+    expires_at: Mapped[datetime]
 
 
 class SiteSetting(db.Model):

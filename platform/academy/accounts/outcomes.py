@@ -25,6 +25,9 @@ class AccountRefusal(StrEnum):
     SAME_DEPARTMENT = "same_department"
     INVITATION_ACCEPTED = "invitation_accepted"
     INVITATION_NOT_PENDING = "invitation_not_pending"
+    ADDRESS_NOT_USABLE = "address_not_usable"
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMATION_PASSWORD = "confirmation_password"
 
 
 class AccountRefused(Refused):
@@ -62,5 +65,14 @@ class AccountRefused(Refused):
         AccountRefusal.INVITATION_ACCEPTED: _l("Diese Einladung wurde schon angenommen."),
         AccountRefusal.INVITATION_NOT_PENDING: _l(
             "Diese Einladung ist nicht mehr offen (angenommen, abgelaufen oder zurückgezogen)."
+        ),
+        AccountRefusal.ADDRESS_NOT_USABLE: _l(
+            "Mit %(email)s kann sich hier niemand anmelden: Adressen der Demo-Domain sind im Betrieb gesperrt."
+        ),
+        AccountRefusal.UNCONFIRMED: _l(
+            "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse mit dem Link, den wir Ihnen geschickt haben."
+        ),
+        AccountRefusal.CONFIRMATION_PASSWORD: _l(
+            "Das Passwort stimmt nicht. Wenn Sie es nicht mehr wissen, setzen Sie es über „Passwort vergessen?“ neu."
         ),
     }

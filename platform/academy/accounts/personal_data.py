@@ -20,6 +20,7 @@ TABLES = (
             "active": item(Kind.ACCOUNT, _l("ob das Konto aktiv oder gesperrt ist")),
             "locale": item(Kind.ACCOUNT, _l("gewählte Sprache")),
             "session_version": NONE,
+            "email_verified_at": item(Kind.ACCOUNT, _l("wann die E-Mail-Adresse bestätigt wurde")),
             "created_at": item(Kind.ACCOUNT, _l("wann das Konto angelegt wurde")),
             "last_login_at": item(Kind.SIGN_INS, _l("letzte Anmeldung")),
             "deactivated_at": item(Kind.ACCOUNT, _l("wann das Konto gesperrt wurde")),
@@ -72,6 +73,18 @@ TABLES = (
             "created_at": item(Kind.LINKS, _l("wann das Zurücksetzen angefordert wurde")),
             "expires_at": item(Kind.LINKS, _l("wann der Link abläuft")),
             "used_at": item(Kind.LINKS, _l("wann der Link benutzt wurde")),
+        },
+    ),
+    Table(
+        "email_confirmations",
+        _l("Links zum Bestätigen der E-Mail-Adresse"),
+        owner="user_id",
+        columns={
+            "id": NONE,
+            "token_hash": secret(Kind.LINKS, _l("Bestätigungslink, nur als Hash")),
+            "user_id": REFERENCE,
+            "created_at": item(Kind.LINKS, _l("wann der Link verschickt wurde")),
+            "expires_at": item(Kind.LINKS, _l("wann der Link abläuft")),
         },
     ),
     Table(

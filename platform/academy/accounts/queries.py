@@ -17,6 +17,7 @@ from ..extensions import db
 from ..web import PAGE_SIZE
 from .models import (
     Department,
+    EmailConfirmation,
     Invitation,
     InvitationState,
     PasswordReset,
@@ -79,6 +80,15 @@ def open_reset(token: str) -> PasswordReset | None:
     if reset is None or reset.used_at is not None or reset.expires_at < clock.utcnow():
         return None
     return reset
+
+
+def open_confirmation(token: str) -> EmailConfirmation | None:
+    confirmation = db.session.scalar(
+        select(EmailConfirmation).where(EmailConfirmation.token_hash == token_hash(token))
+    )
+    if confirmation is None or confirmation.expires_at < clock.utcnow():
+        return None
+    return confirmation
 
 
 def registration_policy() -> tuple[str, tuple[str, ...]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -21,12 +22,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit, clock
 from ..emails import domain_of, normalize_email
 from ..extensions import db
+from ..names import clean_name
 from ..outcomes import all_or_nothing
 from ..signals import people_placed
-from . import queries
+from . import passwords, queries
 from .access import ROLES
 from .models import (
     Department,
+    EmailConfirmation,
     Invitation,
     InvitationState,
     PasswordReset,
@@ -39,7 +42,8 @@ from .outcomes import AccountRefusal, AccountRefused
 
 INVITATION_DAYS = 14
 RESET_HOURS = 2
-MIN_PASSWORD = 10
+CONFIRMATION_HOURS = 48
+MIN_PASSWORD = passwords.MIN_LENGTH
 DEMO_DOMAIN = "demo.example"
 
 
@@ -64,16 +68,22 @@ def create_user(
     password: str | None,
     roles: Iterable[str] = ("learner",),
     by: User | None = None,
+    verified: bool = True,
     **details,
 ) -> User:
     """A new account; `by` is who created it (None: the person registered themselves or
-    a command did). `details` are PERSON_FIELDS (department, location, manager, …)."""
+    a command did). `verified` False: a self-registered address, to be confirmed before
+    the account can sign in. `details` are PERSON_FIELDS (department, location, …)."""
     email = normalize_email(email)
+    _refuse_unusable_address(email)
     if queries.user_by_email(email) is not None:
         raise AccountRefused(AccountRefusal.EXISTS, email=email)
     _check_employee_number(None, details.get("employee_number"))
     user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password) if password else None
+        email=email,
+        name=clean_name(name),
+        password_hash=hash_password(password) if password else None,
+        email_verified_at=clock.utcnow() if verified else None,
     )
     user.role_rows = [Role(name=r) for r in sorted(set(roles)) if r in ROLES]
     for field, value in details.items():
@@ -101,7 +111,12 @@ def create_people(people: Sequence[Mapping], by: User | None) -> list[User]:
     caller has checked that no address or employee number is taken."""
     users = []
     for spec in people:
-        user = User(email=normalize_email(spec["email"]), name=spec["name"].strip())
+        # The address comes from the organisation's own records: confirmed.
+        user = User(
+            email=normalize_email(spec["email"]),
+            name=clean_name(spec["name"]),
+            email_verified_at=clock.utcnow(),
+        )
         user.role_rows = [Role(name=r) for r in sorted(set(spec["roles"])) if r in ROLES]
         for field in PERSON_FIELDS[1:]:
             if field in spec:
@@ -129,6 +144,8 @@ def update_person(user: User, by: User | None, **changes) -> dict[str, tuple]:
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"not a person field: {unknown}")
+    if changes.get("name") is not None:
+        changes["name"] = clean_name(changes["name"])
     changed = {
         field: (getattr(user, field), value)
         for field, value in changes.items()
@@ -246,18 +263,96 @@ def merge_departments(source: Department, target: Department, by: User | None) -
     return moved
 
 
-def register(email: str, name: str, password: str) -> User:
-    """Self-registration under the registration policy."""
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did: the account the address belongs to, and the token of a
+    confirmation link to mail to it (None: the address had a confirmed account already,
+    whose owner is told instead). The visitor sees the same answer either way."""
+
+    user: User
+    token: str | None
+
+
+def register(email: str, name: str, password: str) -> Registration:
+    """Self-registration under the registration policy: an account that can sign in once
+    the link mailed to the address is used. For an address that has an account, nothing
+    changes (the owner gets a mail); the same work is done, so the answer takes as long."""
     mode, domains = queries.registration_policy()
     if mode == "closed":
         raise AccountRefused(AccountRefusal.REGISTRATION_CLOSED)
     if mode == "domains" and domain_of(email) not in domains:
         raise AccountRefused(AccountRefusal.DOMAIN_NOT_ALLOWED, domains=", ".join(domains))
-    return create_user(email, name, password)
+    _refuse_unusable_address(email)
+    existing = queries.user_by_email(email)
+    if existing is None:
+        user = create_user(email, name, password, verified=False)
+        return Registration(user, create_confirmation(user))
+    hash_password(password)  # as long as creating the account would take
+    if existing.email_verified_at is None and existing.active:
+        return Registration(existing, create_confirmation(existing))
+    return Registration(existing, None)
+
+
+def _refuse_unusable_address(email: str) -> None:
+    """An address whose account could never sign in (see authenticate)."""
+    demo = domain_of(email) == DEMO_DOMAIN
+    if demo and current_app.config["SETTINGS"].production:
+        raise AccountRefused(AccountRefusal.ADDRESS_NOT_USABLE, email=normalize_email(email))
+
+
+def create_confirmation(user: User) -> str:
+    """A new confirmation link for a self-registered address; returns its token (only
+    its hash is stored). Earlier links stay valid until used or expired."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        EmailConfirmation(
+            token_hash=queries.token_hash(token),
+            user_id=user.id,
+            expires_at=clock.utcnow() + timedelta(hours=CONFIRMATION_HOURS),
+        )
+    )
+    db.session.flush()
+    audit.record("account.confirmation_sent", None, user, person=user)
+    return token
+
+
+def resend_confirmation(email: str) -> tuple[User, str] | None:
+    """A new link for an active account whose address is not confirmed yet, else None."""
+    user = queries.user_by_email(email)
+    if user is None or user.email_verified_at is not None or not user.active:
+        return None
+    return user, create_confirmation(user)
+
+
+def confirm_email(token: str, password: str) -> User:
+    """Use a confirmation link: the address is the person's once they also give the
+    account's password (so a link alone confirms nobody's account for someone else).
+    Every link of the account is spent."""
+    confirmation = queries.open_confirmation(token)
+    if confirmation is None:
+        raise AccountRefused(AccountRefusal.INVALID_TOKEN)
+    user = db.session.get(User, confirmation.user_id)
+    assert user is not None  # the foreign key cascades deletions
+    if not password_matches(user, password):
+        raise AccountRefused(AccountRefusal.CONFIRMATION_PASSWORD)
+    if not user.active or not _claim(EmailConfirmation, confirmation.id):
+        raise AccountRefused(AccountRefusal.INVALID_TOKEN)
+    _mark_verified(user)
+    audit.record("account.email_confirmed", user, user, person=user)
+    return user
+
+
+def _mark_verified(user: User) -> None:
+    if user.email_verified_at is None:
+        user.email_verified_at = clock.utcnow()
+    db.session.execute(delete(EmailConfirmation).where(EmailConfirmation.user_id == user.id))
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, else None (the same time either way)."""
+    """The active user with this email and password, else None (the same time either
+    way). Raises AccountRefused(UNCONFIRMED) for the right password of an account whose
+    address is not confirmed yet: only someone who knows the password learns that."""
     user = queries.user_by_email(email)
     if user is None or user.password_hash is None:
         check_password_hash(_dummy_hash(_hash_method()), password)
@@ -267,6 +362,9 @@ def authenticate(email: str, password: str) -> User | None:
     if is_demo_account(user) and current_app.config["SETTINGS"].production:
         current_app.logger.warning("sign-in refused: demo account %s in production", user.email)
         return _failed_sign_in(user)
+    if user.email_verified_at is None:
+        _failed_sign_in(user)
+        raise AccountRefused(AccountRefusal.UNCONFIRMED)
     user.last_login_at = clock.utcnow()
     db.session.flush()
     audit.record("account.signed_in", user, user, person=user)
@@ -284,10 +382,20 @@ def is_demo_account(user: User) -> bool:
     return user.email.endswith("@" + DEMO_DOMAIN)
 
 
+def sign_out(user: User) -> None:
+    """End every session of the person: a copied session or remember-me cookie names the
+    old session version and stops working."""
+    user.session_version += 1
+    db.session.flush()
+    audit.record("account.signed_out", user, user, person=user)
+
+
 def set_password(user: User, password: str, by: User | None = None) -> None:
-    """New password; every other session of the user ends."""
+    """New password; every other session of the user ends, and every password-reset
+    link sent before stops working."""
     user.password_hash = hash_password(password)
     user.session_version += 1
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     db.session.flush()
     audit.record("account.password_set", by or user, user, person=user)
 
@@ -307,10 +415,13 @@ def update_profile(user: User, name: str, locale: str | None) -> None:
     # The audit event names the fields that changed, not their values (personal data).
     changed = [
         field
-        for field, old, new in (("name", user.name, name.strip()), ("locale", user.locale, locale))
+        for field, old, new in (
+            ("name", user.name, clean_name(name)),
+            ("locale", user.locale, locale),
+        )
         if old != new
     ]
-    user.name, user.locale = name.strip(), locale
+    user.name, user.locale = clean_name(name), locale
     db.session.flush()
     audit.record("account.profile_changed", user, user, person=user, changed=changed)
 
@@ -353,6 +464,7 @@ def create_invitation(email: str, roles: Iterable[str], by: User | None) -> str:
     wanted = {r for r in roles if r in ROLES} or {"learner"}
     if wanted != {"learner"} and by is not None and not by.has_any_role("admin"):
         raise AccountRefused(AccountRefusal.ROLES_NOT_ALLOWED)
+    _refuse_unusable_address(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         token_hash=queries.token_hash(token),
@@ -397,7 +509,12 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     if invitation is None:
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)
     existing = queries.user_by_email(invitation.email)
-    if existing is not None and (existing.password_hash is not None or not existing.active):
+    # A person HR added has no password yet; a self-registration never confirmed may be
+    # someone else's squatting: the invitation proves the address, so it takes either over.
+    claimed = existing is not None and (
+        existing.password_hash is not None and existing.email_verified_at is not None
+    )
+    if claimed or (existing is not None and not existing.active):
         raise AccountRefused(AccountRefusal.EXISTS, email=invitation.email)
     if not _use_invitation(invitation):
         raise AccountRefused(AccountRefusal.INVALID_TOKEN)
@@ -405,9 +522,10 @@ def accept_invitation(token: str, name: str, password: str) -> User:
         user = create_user(invitation.email, name, password, invitation.roles.split())
     else:
         user = existing
-        update_person(user, user, name=name.strip())
+        update_person(user, user, name=clean_name(name))
         add_roles(user, invitation.roles.split(), by=None)
         set_password(user, password)
+    _mark_verified(user)  # the link reached the address
     audit.record("invitation.accepted", user, invitation, person=user)
     return user
 
@@ -445,6 +563,7 @@ def reset_password(token: str, password: str) -> User:
     user = db.session.get(User, reset.user_id)
     assert user is not None  # the foreign key cascades deletions
     set_password(user, password)
+    _mark_verified(user)  # the link reached the address
     return user
 
 
@@ -465,7 +584,7 @@ def _use_invitation(invitation: Invitation) -> bool:
 
 
 def _claim(model, row_id: int) -> bool:
-    """Use a password-reset link up by deleting it (a used link is of no further use);
+    """Use a password-reset or confirmation link up by deleting it (a used link is of no further use);
     False when another request was first."""
     result = db.session.execute(
         delete(model).where(model.id == row_id).execution_options(synchronize_session=False)

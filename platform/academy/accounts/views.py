@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -12,10 +22,11 @@ from ..config import LANGUAGES
 from ..extensions import db, limiter
 from ..mail import MailError
 from ..web import found, list_params, safe_next
-from . import access, mails, queries, services
+from . import access, limits, mails, queries, services
 from .forms import (
     ROLE_LABELS,
     AcceptInvitationForm,
+    ConfirmEmailForm,
     ForgotPasswordForm,
     InvitationForm,
     LoginForm,
@@ -38,16 +49,23 @@ def _status(form) -> int:
 
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
-@limiter.limit("10 per minute", methods=["POST"])
+@limits.sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
+    if not _remember_allowed():
+        del form.remember
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except AccountRefused as refusal:  # the right password, the address unconfirmed
+            db.session.commit()  # the failed sign-in is recorded
+            flash(refusal.message, "error")
+            return redirect(url_for("accounts.resend_confirmation"))
         db.session.commit()  # a sign-in and a failed one are both recorded
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _start_session(user, remember=_remember_allowed() and form.remember.data)
             return redirect(safe_next())
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
     registration_open = queries.registration_policy()[0] != "closed"
@@ -56,10 +74,26 @@ def login():
     ), _status(form)
 
 
+def _remember_allowed() -> bool:
+    return current_app.config["SETTINGS"].remember_days > 0
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """A new session for the person: nothing of the visitor's session before (its CSRF
+    token included) carries over, so a session planted before sign-in is worthless."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
 @bp.post("/logout")
 @access.public
 def logout():
+    if current_user.is_authenticated:
+        # Copies of the session or remember-me cookie stop working too.
+        services.sign_out(current_user._get_current_object())
+        db.session.commit()
     logout_user()
+    session.clear()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -67,6 +101,7 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @access.public
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.MAIL_PER_ADDRESS, key_func=limits.typed_address, methods=["POST"])
 def register():
     mode, domains = queries.registration_policy()
     if mode == "closed":
@@ -74,38 +109,105 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(form.email.data, form.name.data, form.password.data)
+            registration = services.register(form.email.data, form.name.data, form.password.data)
         except AccountRefused as refusal:
-            form.email.errors.append(refusal.message)
+            if refusal.reason is not AccountRefusal.EXISTS:  # EXISTS: a parallel request
+                form.email.errors.append(refusal.message)
+                return _register_page(form, mode, domains)
         else:
-            login_user(user)
-            db.session.commit()
-            flash(_("Willkommen! Ihr Konto ist angelegt."), "success")
-            return redirect(safe_next())
+            db.session.commit()  # the mail leaves once the account exists
+            _mail_registration(registration, safe_next())
+        # The same answer whether or not the address had an account: no enumeration.
+        flash(
+            _(
+                "Fast geschafft: Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Adresse mit dem Link darin; erst dann können Sie sich anmelden."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.resend_confirmation"))
+    return _register_page(form, mode, domains)
+
+
+def _register_page(form, mode, domains):
     return render_template(
         "accounts/register.html", form=form, mode=mode, domains=domains
     ), _status(form)
 
 
+def _mail_registration(registration: services.Registration, next_path: str) -> None:
+    """The confirmation link (leading on to the page the person came for), or a note to
+    the owner of an existing account. A refused mail changes nothing the visitor sees
+    (the link can be sent again)."""
+    try:
+        if registration.token is not None:
+            mails.send_confirmation(registration.user, registration.token, next_path)
+        else:
+            mails.send_already_registered(registration.user)
+    except MailError:
+        current_app.logger.error("the registration mail could not be sent")
+
+
+@bp.route("/register/confirm", methods=["GET", "POST"])
+@access.public
+@limits.mail_request
+def resend_confirmation():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        found_user = services.resend_confirmation(form.email.data)
+        db.session.commit()
+        if found_user is not None:
+            try:
+                mails.send_confirmation(*found_user)
+            except MailError:
+                current_app.logger.error("a confirmation mail could not be sent")
+        flash(
+            _(
+                "Falls es zu dieser Adresse ein Konto gibt, das noch nicht bestätigt ist, haben wir einen neuen Link geschickt."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.resend_confirmation"))
+    return render_template(
+        "accounts/resend.html", form=form, hours=services.CONFIRMATION_HOURS
+    ), _status(form)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@access.public
+@limits.confirmation
+def confirm_email(token: str):
+    if queries.open_confirmation(token) is None:
+        return render_template("accounts/token_invalid.html"), 404
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email(token, form.password.data)
+        except AccountRefused as refusal:
+            if refusal.reason is not AccountRefusal.CONFIRMATION_PASSWORD:
+                return render_template("accounts/token_invalid.html"), 404
+            form.password.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"), "success")
+            return redirect(safe_next())
+    return render_template("accounts/confirm.html", form=form), _status(form)
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @access.public
-@limiter.limit("5 per minute", methods=["POST"])
+@limits.mail_request
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         found_user = services.create_password_reset(form.email.data)
-        try:
-            if found_user is not None:
+        db.session.commit()  # the mail leaves once the link exists
+        if found_user is not None:
+            try:
                 mails.send_password_reset(*found_user)
-        except MailError:
-            flash(
-                _(
-                    "Die E-Mail konnte gerade nicht versendet werden. Bitte versuchen Sie es später erneut."
-                ),
-                "error",
-            )
-            return render_template("accounts/forgot.html", form=form), 503
-        db.session.commit()
+            except MailError:
+                # Told to nobody but the log: a different answer would say the account exists.
+                current_app.logger.error("a password-reset mail could not be sent")
         # The same answer whether or not the address has an account: no enumeration.
         flash(
             _(
@@ -121,16 +223,19 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @access.public
 def reset_password(token: str):
-    if queries.open_reset(token) is None:
+    reset = queries.open_reset(token)
+    if reset is None:
         return render_template("accounts/token_invalid.html"), 404
     form = ResetPasswordForm()
+    owner = queries.user_by_id(reset.user_id)
+    form.personal = (owner.email, owner.name) if owner is not None else ()
     if form.validate_on_submit():
         try:
             user = services.reset_password(token, form.password.data)
         except AccountRefused:
             return render_template("accounts/token_invalid.html"), 404
-        login_user(user)
         db.session.commit()
+        _start_session(user)
         flash(_("Ihr neues Passwort ist gespeichert."), "success")
         return redirect(url_for("dashboard.home"))
     return render_template("accounts/reset.html", form=form), _status(form)
@@ -143,8 +248,9 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("accounts/token_invalid.html"), 404
     form = AcceptInvitationForm()
+    form.personal = (invitation.email,)
     added_by_hr = queries.user_by_email(invitation.email)
-    if request.method == "GET" and added_by_hr is not None:
+    if request.method == "GET" and added_by_hr is not None and added_by_hr.email_verified_at:
         form.name.data = added_by_hr.name  # HR added (or imported) the person before
     if form.validate_on_submit():
         try:
@@ -154,8 +260,8 @@ def accept_invitation(token: str):
                 flash(refusal.message, "error")
                 return redirect(url_for("accounts.login"))
             return render_template("accounts/token_invalid.html"), 404
-        login_user(user)
         db.session.commit()
+        _start_session(user)
         flash(_("Willkommen! Ihr Konto ist angelegt."), "success")
         return redirect(url_for("dashboard.home"))
     return render_template("accounts/invitation.html", form=form, invitation=invitation), _status(
@@ -186,11 +292,13 @@ def language():
 
 @bp.route("/account", methods=["GET", "POST"])
 @access.signed_in
+@limits.password_change
 def account():
     profile = ProfileForm(prefix="profile", obj=current_user)
     if profile.locale.data is None:  # no choice made yet: the language the page is in
         profile.locale.data = str(get_locale())
     password = PasswordChangeForm(prefix="password")
+    password.personal = (current_user.email, current_user.name)
     action = request.form.get("action")
     if action == "profile" and profile.validate_on_submit():
         services.update_profile(current_user, profile.name.data, profile.locale.data)
@@ -203,7 +311,7 @@ def account():
         except AccountRefused as refusal:
             password.current.errors.append(refusal.message)
         else:
-            login_user(current_user._get_current_object())  # new session version, this browser only
+            _start_session(current_user._get_current_object())  # new version, this browser only
             db.session.commit()
             flash(_("Ihr Passwort ist geändert. Andere Geräte sind jetzt abgemeldet."), "success")
             return redirect(url_for("accounts.account"))
@@ -251,10 +359,18 @@ def invite():
         if request.method == "GET":
             form.roles.data = ["learner"]
         return render_template("accounts/invite.html", form=form, links=[]), _status(form)
-    tokens = [
-        (address, services.create_invitation(address, form.roles.data or ["learner"], current_user))
-        for address in form.emails.addresses
-    ]
+    try:
+        tokens = [
+            (
+                address,
+                services.create_invitation(address, form.roles.data or ["learner"], current_user),
+            )
+            for address in form.emails.addresses
+        ]
+    except AccountRefused as refusal:  # an address nobody could sign in with
+        db.session.rollback()
+        form.emails.errors.append(refusal.message)
+        return render_template("accounts/invite.html", form=form, links=[]), 400
     db.session.commit()  # the mails leave once the invitations exist
     links, failed = [], []
     for address, token in tokens:

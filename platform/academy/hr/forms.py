@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from ..accounts.forms import MultiCheckboxField
 from ..emails import MAX_LENGTH
-from ..forms import EmailAddress, Form, email_list
+from ..forms import EmailAddress, Form, PersonName, email_list
 from .services import MAX_DUE_DAYS
 from .status import Flag, Status
 
@@ -80,7 +80,11 @@ class ListFilterForm(Form):
 class PersonForm(Form):
     name = StringField(
         _l("Name"),
-        validators=[InputRequired(_l("Bitte geben Sie den Namen ein.")), Length(max=200)],
+        validators=[
+            InputRequired(_l("Bitte geben Sie den Namen ein.")),
+            Length(max=200),
+            PersonName(),
+        ],
     )
     department = SelectField(_l("Abteilung"))
     location = StringField(_l("Standort"), validators=[Optional(), Length(max=120)])

@@ -31,6 +31,8 @@ from ..accounts.outcomes import AccountRefused
 from ..config import LANGUAGES
 from ..emails import MAX_LENGTH, is_email, normalize_email
 from ..extensions import db
+from ..forms import NAME_MESSAGES
+from ..names import clean_name, name_problem
 from .queries import Scope
 
 COLUMNS = (
@@ -162,7 +164,7 @@ def _row(line: int, header: list[str], cells: list[str]) -> tuple[Row | None, li
     return Row(
         line=line,
         email=normalize_email(values["email"]),
-        name=" ".join(values["name"].split()),
+        name=clean_name(values["name"]),
         department=" ".join(values["department"].split()),
         location=values.get("location"),
         manager_email=normalize_email(values["manager_email"])
@@ -179,6 +181,9 @@ def _check_values(line: int, values: dict[str, str]) -> list[Problem]:
     for name in REQUIRED:
         if not values.get(name):
             problems.append(Problem(line, _l("„%(name)s“ ist leer.", name=name)))
+    name_error = name_problem(values["name"]) if values.get("name") else None
+    if name_error is not None:
+        problems.append(Problem(line, NAME_MESSAGES[name_error]))
     if values.get("email") and not is_email(values["email"]):
         problems.append(
             Problem(
@@ -378,11 +383,12 @@ def _apply(rows: list[Row], ctx: Context, report: Report, invite: bool) -> list[
     created = accounts.create_people([_new_person(r, departments) for r in new], ctx.by)
     report.created = [person.email for person in created]
     known = {**ctx.existing, **{person.email: person for person in created}}
-    tokens = (
-        [(p.email, accounts.create_invitation(p.email, (), ctx.by)) for p in created]
-        if invite
-        else []
-    )
+    tokens = []
+    for person in created if invite else ():
+        try:
+            tokens.append((person.email, accounts.create_invitation(person.email, (), ctx.by)))
+        except AccountRefused as refusal:  # an address nobody can sign in with
+            report.problems.append(Problem(lines[person.email], refusal.message))
     changed = set()
     for row in rows:
         if row.email in ctx.existing:

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table as SqlTable
 
 from ..accounts import personal_data as accounts
-from ..accounts.services import INVITATION_DAYS, RESET_HOURS
+from ..accounts.services import CONFIRMATION_HOURS, INVITATION_DAYS, RESET_HOURS
 from ..certificates import personal_data as certificates
 from ..exams import personal_data as exams
 from ..extensions import db
@@ -149,14 +149,18 @@ KINDS: dict[Kind, KindNotice] = {
     ),
     Kind.LINKS: KindNotice(
         _l("Einladungen und Links zum Zurücksetzen des Passworts"),
-        _l("Ein Konto anlegen oder ein vergessenes Passwort ersetzen."),
+        _l(
+            "Ein Konto anlegen, die eigene E-Mail-Adresse bestätigen oder ein vergessenes Passwort ersetzen."
+        ),
         EMPLOYMENT,
         lambda _s: _(
-            "Passwort-Links bis sie benutzt werden oder nach %(r)d Stunden ablaufen. "
+            "Passwort-Links bis sie benutzt werden oder nach %(r)d Stunden ablaufen, "
+            "Bestätigungslinks bis zur Bestätigung oder nach %(c)d Stunden. "
             "Einladungen: der Link bis zu seiner Nutzung oder nach %(i)d Tagen, die "
             "Einladung selbst noch %(k)d Tage danach, damit HR sieht, ob sie angenommen wurde.",
             i=INVITATION_DAYS,
             r=RESET_HOURS,
+            c=CONFIRMATION_HOURS,
             k=INVITATION_RECORD_DAYS,
         ),
         ADMINS,

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, Text, cast, func, or_, select, update
 
 from .. import audit, clock
-from ..accounts.models import Invitation, PasswordReset, User
+from ..accounts.models import EmailConfirmation, Invitation, PasswordReset, User
 from ..audit import AuditEvent
 from ..certificates.services import add_months
 from ..exams.models import ExamAttempt, ExamDraftAnswer, ExamResult
@@ -41,20 +41,25 @@ def _scalar_count(query: Select) -> int:
 # --- used or expired links ------------------------------------------------------------
 
 
+LINKS = (Invitation, PasswordReset, EmailConfirmation)
+
+
 def _spent(model, now: datetime) -> Select:
     if model is Invitation:
         before = now - timedelta(days=INVITATION_RECORD_DAYS)
         return select(model.id).where(or_(model.used_at < before, model.expires_at < before))
+    if model is EmailConfirmation:  # deleted on use; what is left expires
+        return select(model.id).where(model.expires_at < now)
     return select(model.id).where(or_(model.used_at.is_not(None), model.expires_at < now))
 
 
 def _count_links(_settings: PrivacySettings, now: datetime) -> int:
-    return sum(_scalar_count(_spent(m, now)) for m in (Invitation, PasswordReset))
+    return sum(_scalar_count(_spent(m, now)) for m in LINKS)
 
 
 def _delete_links(_settings: PrivacySettings, now: datetime) -> int:
     deleted = 0
-    for model in (Invitation, PasswordReset):
+    for model in LINKS:
         ids = list(db.session.scalars(_spent(model, now)))
         deleted += db.session.query(model).filter(model.id.in_(ids)).delete() if ids else 0
     return deleted
@@ -222,8 +227,10 @@ def _prune_audit(settings: PrivacySettings, now: datetime) -> int:
 RULES = (
     Rule(
         "links",
-        "used or expired invitation and password-reset links",
-        _l("benutzte oder abgelaufene Einladungen und Links zum Zurücksetzen des Passworts"),
+        "used or expired invitation, password-reset and address-confirmation links",
+        _l(
+            "benutzte oder abgelaufene Einladungen, Links zum Zurücksetzen des Passworts und zum Bestätigen der E-Mail-Adresse"
+        ),
         _count_links,
         _delete_links,
     ),
