@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from ..mail import MailError, send_mail
+from ..mail import send_mail
 from ..templating import external_url
 from . import services
 from .models import User
 
 
 def send_password_reset(user: User, token: str) -> None:
-    """Raises MailError when the mail server refuses."""
+    """Queued in the caller's transaction; it leaves after the commit."""
     body = render_template(
         "accounts/mail_reset.txt",
         user=user,
@@ -23,9 +23,10 @@ def send_password_reset(user: User, token: str) -> None:
 
 
 def send_invitation(address: str, token: str, inviter: User | None) -> tuple[str, bool]:
-    """Mail the invitation link; returns the link (shown once to the inviter, who can
-    pass it on) and whether the mail went out. `inviter` None: the organisation (an
-    import from the command line)."""
+    """Queue the invitation mail in the caller's transaction; returns the link (shown once
+    to the inviter, who can pass it on) and True (queued: it leaves after the commit, and
+    the outbox retries a refused mail). `inviter` None: the organisation (an import from
+    the command line)."""
     link = external_url("accounts.accept_invitation", token=token)
     body = render_template(
         "accounts/mail_invitation.txt",
@@ -35,8 +36,5 @@ def send_invitation(address: str, token: str, inviter: User | None) -> tuple[str
         else current_app.config["SETTINGS"].organisation,
         days=services.INVITATION_DAYS,
     )
-    try:
-        send_mail(address, _("Einladung zur Lernplattform"), body)
-    except MailError:
-        return link, False
+    send_mail(address, _("Einladung zur Lernplattform"), body)
     return link, True

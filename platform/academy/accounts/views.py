@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 
 from ..config import LANGUAGES
 from ..extensions import db, limiter
-from ..mail import MailError
 from ..web import found, list_params, safe_next
 from . import access, mails, queries, services
 from .forms import (
@@ -94,17 +93,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         found_user = services.create_password_reset(form.email.data)
-        try:
-            if found_user is not None:
-                mails.send_password_reset(*found_user)
-        except MailError:
-            flash(
-                _(
-                    "Die E-Mail konnte gerade nicht versendet werden. Bitte versuchen Sie es später erneut."
-                ),
-                "error",
-            )
-            return render_template("accounts/forgot.html", form=form), 503
+        if found_user is not None:
+            mails.send_password_reset(*found_user)  # queued; leaves after the commit
         db.session.commit()
         # The same answer whether or not the address has an account: no enumeration.
         flash(
@@ -251,29 +241,15 @@ def invite():
         if request.method == "GET":
             form.roles.data = ["learner"]
         return render_template("accounts/invite.html", form=form, links=[]), _status(form)
-    tokens = [
-        (address, services.create_invitation(address, form.roles.data or ["learner"], current_user))
-        for address in form.emails.addresses
-    ]
-    db.session.commit()  # the mails leave once the invitations exist
-    links, failed = [], []
-    for address, token in tokens:
-        link, sent = mails.send_invitation(address, token, current_user)
-        links.append((address, link))
-        if not sent:
-            failed.append(address)
+    links = []
+    for address in form.emails.addresses:
+        token = services.create_invitation(address, form.roles.data or ["learner"], current_user)
+        links.append((address, mails.send_invitation(address, token, current_user)[0]))
+    db.session.commit()  # invitations and their queued mails together (see outbox.py)
     flash(
         ngettext("%(num)d Einladung erstellt.", "%(num)d Einladungen erstellt.", len(links)),
         "success",
     )
-    if failed:
-        flash(
-            _(
-                "Diese E-Mails konnten nicht versendet werden; geben Sie die Links selbst weiter: %(a)s",
-                a=", ".join(failed),
-            ),
-            "error",
-        )
     cleared = _invitation_form(submitted=False)  # ready for the next addresses
     cleared.roles.data = ["learner"]
     return render_template("accounts/invite.html", form=cleared, links=links)

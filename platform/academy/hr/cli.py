@@ -22,7 +22,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from .. import audit, clock
+from .. import audit, clock, outbox
 from ..accounts import queries as accounts
 from ..config import LANGUAGES
 from ..extensions import db
@@ -80,10 +80,19 @@ def import_people(file: Path, dry_run: bool, invite: bool) -> None:
             click.echo(f"{file}:{problem.line}: {problem.message}")
     if report.problems:
         raise click.ClickException(f"{len(report.problems)} problem(s); nothing was imported")
-    db.session.commit()
     with _links() if tokens else nullcontext():
-        failed = mails.send_invitations(tokens, None)
+        mails.send_invitations(tokens, None)  # queued with the import, sent after it
+    db.session.commit()
+    failed = _deliver_invitations() if tokens else []
     _import_summary(report, len(tokens), failed)
+
+
+def _deliver_invitations() -> list[str]:
+    """Send the queued invitations now; what fails stays in the outbox for `mail send`."""
+    delivery = outbox.deliver()
+    if delivery.held:
+        click.echo(outbox.NO_SMTP % delivery.held, err=True)
+    return [row.recipient for row in delivery.failed + delivery.gave_up]
 
 
 def _import_summary(report: imports.Report, invited: int, failed: list[str]) -> None:
@@ -96,7 +105,11 @@ def _import_summary(report: imports.Report, invited: int, failed: list[str]) -> 
     if invited:
         click.echo(f"invitations sent: {invited - len(failed)}")
     for address in failed:
-        click.echo(f"invitation not sent (mail server refused): {address}", err=True)
+        click.echo(
+            f"invitation not sent yet (mail server refused): {address}; "
+            "`flask --app app mail send` retries it",
+            err=True,
+        )
     if failed:
         raise SystemExit(1)
 
