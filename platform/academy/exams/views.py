@@ -172,7 +172,9 @@ def result(slug: str, attempt_id: int):
         details=[(n, d) for n, d in details if not (only_wrong and d.correct)],
         wrong_count=sum(not d.correct for _, d in details),
         only_wrong=only_wrong,
-        reveal=attempt.reveals_answers(),
+        # Fails closed: without its course (removed, or broken and so not loaded) the
+        # result shows no correct options, whatever the attempt's rule says.
+        reveal=course is not None and attempt.reveals_answers(),
         revise=[]
         if passed or removed or course is None
         else modules_to_revise([d for _, d in details], course),
