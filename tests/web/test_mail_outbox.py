@@ -285,4 +285,3 @@ def test_erasing_a_person_deletes_their_waiting_mails(make_app, create_user):
         privacy.erase(db.session.get(User, user_id), None)
         db.session.commit()
     assert [r.recipient for r in rows(application)] == ["someone.else@firma.example"]
-

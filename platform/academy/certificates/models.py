@@ -68,6 +68,11 @@ class Certificate(db.Model):
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
+    def withholds_new(self) -> bool:
+        """Revoked, and no admin has allowed a new certificate in the course since: the
+        holder cannot simply pass again to replace it."""
+        return self.revoked_at is not None and self.reissue_allowed_at is None
+
     def state(self, today: date | None = None) -> CertificateState:
         if self.revoked_at is not None:
             return CertificateState.REVOKED
