@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 import click
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context, request
 from flask.cli import AppGroup
 from sqlalchemy import String, Text, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -88,27 +89,38 @@ def queue(mail: Mail) -> OutboxMail:
     db.session.add(row)
     db.session.flush()
     if has_request_context():
-        g.setdefault("outbox_ids", []).append(row.id)
+        if "outbox_ids" not in g:
+            g.outbox_ids = []
+            after_response(lambda ids=g.outbox_ids: deliver(ids=ids, budget=REQUEST_BUDGET_SECONDS))
+        g.outbox_ids.append(row.id)
     return row
 
 
-def _send_after_response(response):
-    ids = g.pop("outbox_ids", None)
-    if ids:
-        app = current_app._get_current_object()
-        response.call_on_close(lambda: _deliver_in(app, ids))
+def after_response(job: Callable[[], object]) -> None:
+    """Run `job` once this request's response has been sent, in an app context of its
+    own: the view's transaction has ended by then (committed, or rolled back, in which
+    case its outbox rows do not exist and nothing is sent for them)."""
+    g.setdefault("after_response", []).append(job)
+
+
+def _run_after_response(response):
+    jobs = g.pop("after_response", None)
+    if jobs:
+        app, root = current_app._get_current_object(), request.root_url
+        response.call_on_close(lambda: _run_in(app, root, jobs))
     return response
 
 
-def _deliver_in(app: Flask, ids: list[int]) -> None:
-    """After the response: the view's transaction has ended (committed or rolled back;
-    a rolled-back row does not exist, so nothing is sent for it)."""
-    with app.app_context():
-        try:
-            deliver(ids=ids, budget=REQUEST_BUDGET_SECONDS)
-        except Exception:  # the response is gone; the command retries what is left
-            app.logger.exception("sending mails after the response failed")
-            db.session.rollback()
+def _run_in(app: Flask, root: str, jobs: list[Callable[[], object]]) -> None:
+    # A request context of its own (the request's is gone), so that mails rendered now
+    # can build their links; they take the host from PUBLIC_URL (external_url).
+    with app.test_request_context("/", base_url=root):
+        for job in jobs:
+            try:
+                job()
+            except Exception:  # the response is gone; the command retries what is left
+                app.logger.exception("sending mails after the response failed")
+                db.session.rollback()
 
 
 # --- claiming (shared with hr.reminders) ----------------------------------------------------
@@ -267,7 +279,7 @@ def send_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_send_after_response)
+    app.after_request(_run_after_response)
     app.cli.add_command(mail_cli)
     settings = app.config["SETTINGS"]
     if settings.production and not settings.smtp_host:

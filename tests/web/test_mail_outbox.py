@@ -22,7 +22,7 @@ from academy import clock, mail, outbox
 from academy.extensions import db
 from academy.outbox import MailStatus, OutboxMail
 from tests.fixtures.mail import Inbox, free_port, mail_text, wait_for
-from tests.fixtures.web import post
+from tests.fixtures.web import csrf_token, post
 
 
 def rows(application) -> list[OutboxMail]:
@@ -285,3 +285,34 @@ def test_erasing_a_person_deletes_their_waiting_mails(make_app, create_user):
         privacy.erase(db.session.get(User, user_id), None)
         db.session.commit()
     assert [r.recipient for r in rows(application)] == ["someone.else@firma.example"]
+
+
+def test_hr_reminders_from_the_dashboard_leave_after_the_response(make_app, database_url):
+    """HR's "remind" sent up to 100 mails inside the request; with a slow mail server
+    the page hung (and gunicorn killed the worker). Now the response comes first."""
+    from aiosmtpd.controller import Controller
+
+    from tests.fixtures import hr
+
+    port, inbox = free_port(), SlowInbox(database_url, delay=2.0)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        application = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_STARTTLS="false")
+        with application.app_context():
+            sales = hr.department("Vertrieb")
+            for number in (1, 2):
+                late = hr.person(f"Spaet{number}", sales, email=f"spaet{number}@firma.example")
+                hr.assign(late, clock.today() - timedelta(days=3))
+            db.session.commit()
+        client = hr.hr_client(application, everything=True)
+        token = csrf_token(client)
+        started = time.monotonic()
+        response = client.post("/hr/people/remind", data={"csrf_token": token, "status": "overdue"})
+        answered = time.monotonic() - started
+        assert response.status_code == 302 and answered < 1.5 and inbox.messages == []
+        response.close()  # as the server does once the response is out: now they leave
+        assert len(inbox.messages) == 2
+    finally:
+        controller.stop()
+        inbox.engine.dispose()

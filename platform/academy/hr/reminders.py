@@ -14,6 +14,7 @@ again, after STALE (a claim that old counts as abandoned).
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -233,17 +234,19 @@ def waiting() -> list[Reminder]:
     return list(db.session.scalars(query).unique())
 
 
-def deliver(limit: int | None = None) -> Delivery:
-    """Send what the outbox holds, in claimed batches; commits as it goes (a claim must
-    be visible to other runs before the mail leaves)."""
-    run, started = uuid.uuid4().hex, clock.utcnow()
+def deliver(limit: int | None = None, budget: float | None = None) -> Delivery:
+    """Send what the outbox holds, in claimed batches, until `limit` mails or `budget`
+    seconds; commits as it goes (a claim must be visible to other runs before the mail
+    leaves)."""
+    run, started, clock_start = uuid.uuid4().hex, clock.utcnow(), time.monotonic()
     delivery = Delivery()
     while limit is None or len(delivery.sent) + len(delivery.failed) < limit:
-        size = (
-            BATCH
-            if limit is None
-            else min(BATCH, limit - len(delivery.sent) - len(delivery.failed))
-        )
+        if budget is not None and time.monotonic() - clock_start > budget:
+            break
+        # Within a budget one at a time, so that what is not reached stays unclaimed.
+        size = 1 if budget is not None else BATCH
+        if limit is not None:
+            size = min(size, limit - len(delivery.sent) - len(delivery.failed))
         batch = _claim(run, started, size)
         if not batch:
             break

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ... import audit
+from ... import audit, outbox
 from ...accounts import access
 from ...accounts import queries as accounts_queries
 from ...accounts import services as accounts
@@ -78,37 +78,28 @@ def remind_people():
     reminders.queue(planned)
     audit.record("reminder.requested", current_user, count=len(planned), **filter_args(filters))
     db.session.commit()
-    delivery = reminders.deliver(limit=SEND_AT_ONCE)
-    _flash_delivery(len(planned), delivery)
-    return redirect(url_for("hr.people", **filter_args(filters)))
-
-
-def _flash_delivery(queued: int, delivery: reminders.Delivery) -> None:
-    if not queued:
+    if not planned:
         flash(
             _(
                 "Niemand in dieser Auswahl braucht heute eine Erinnerung (schon erinnert oder zertifiziert)."
             ),
             "warning",
         )
-        return
-    sent = len(delivery.sent)
-    flash(
-        ngettext("%(num)d Erinnerung gesendet.", "%(num)d Erinnerungen gesendet.", sent), "success"
-    )
-    if delivery.failed:
+    else:
+        # Sent once the response is out, for a few seconds at most: a slow mail server
+        # keeps no page waiting; what is left goes with the next run of "reminders send".
+        outbox.after_response(
+            lambda: reminders.deliver(limit=SEND_AT_ONCE, budget=outbox.REQUEST_BUDGET_SECONDS)
+        )
         flash(
-            _(
-                "%(n)d Erinnerung(en) konnten nicht gesendet werden; der nächste Lauf von „reminders send“ versucht es erneut.",
-                n=len(delivery.failed),
+            ngettext(
+                "%(num)d Erinnerung steht im Postausgang und wird jetzt versendet; was nicht durchgeht, versucht der nächste Lauf von „reminders send“ erneut.",
+                "%(num)d Erinnerungen stehen im Postausgang und werden jetzt versendet; was nicht durchgeht, versucht der nächste Lauf von „reminders send“ erneut.",
+                len(planned),
             ),
-            "error",
+            "success",
         )
-    if queued > sent + len(delivery.failed):
-        flash(
-            _("Die übrigen Erinnerungen verschickt der nächste Lauf von „reminders send“."),
-            "warning",
-        )
+    return redirect(url_for("hr.people", **filter_args(filters)))
 
 
 # --- one person -------------------------------------------------------------------------
