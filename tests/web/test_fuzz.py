@@ -264,3 +264,12 @@ def _collect(failures: list[str], method: str, rule, fuzz) -> None:
         fuzz()
     except Exception as error:
         failures.append(f"{method} {rule.rule}: {type(error).__name__}: {str(error)[:1500]}")
+
+
+def test_a_slug_longer_than_a_file_name_is_not_found(signed_in):
+    """Found by the fuzzing above: the trainer's course page looked for a folder by that
+    name, and the file system refused it with an error (500)."""
+    trainer, _ = signed_in("trainer")
+    for path in ("/trainer/courses/{}", "/trainer/courses/{}/versions", "/courses/{}/"):
+        assert trainer.get(path.format("x" * 5000)).status_code == 404
+    assert trainer.get("/trainer/courses/Gro%C3%9F").status_code == 404
