@@ -83,25 +83,21 @@ def import_people(file: Path, dry_run: bool, invite: bool) -> None:
     with _links() if tokens else nullcontext():
         mails.send_invitations(tokens, None)  # queued with the import, sent after it
     db.session.commit()
-    failed = _deliver_invitations() if tokens else []
-    _import_summary(report, len(tokens), failed)
+    delivery = outbox.deliver() if tokens else outbox.Delivery()
+    _import_summary(report, len(tokens), delivery)
 
 
-def _deliver_invitations() -> list[str]:
-    """Send the queued invitations now; what fails stays in the outbox for `mail send`."""
-    delivery = outbox.deliver()
-    if delivery.held:
-        click.echo(outbox.NO_SMTP % delivery.held, err=True)
-    return [row.recipient for row in delivery.failed + delivery.gave_up]
-
-
-def _import_summary(report: imports.Report, invited: int, failed: list[str]) -> None:
+def _import_summary(report: imports.Report, invited: int, delivery: outbox.Delivery) -> None:
     verb = "would be" if report.dry_run else "were"
     click.echo(
         f"{report.rows} row(s): {len(report.created)} new, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged; {len(report.departments_created)} department(s) "
         f"{verb} created" + (" (dry run: nothing changed)" if report.dry_run else "")
     )
+    if delivery.held:  # production without SMTP_HOST: nothing went out
+        click.echo(f"invitations queued: {invited}", err=True)
+        raise click.ClickException(outbox.NO_SMTP % delivery.held)
+    failed = [row.recipient for row in delivery.failed + delivery.gave_up]
     if invited:
         click.echo(f"invitations sent: {invited - len(failed)}")
     for address in failed:
