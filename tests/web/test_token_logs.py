@@ -103,9 +103,10 @@ def _installed() -> bool:
 
 
 @pytest.fixture
-def gunicorn_server(database_url, tmp_path):
+def gunicorn_server(app, database_url, tmp_path):
     """gunicorn started the way README says (from the project root, which holds
-    gunicorn.conf.py), with its access log in a file."""
+    gunicorn.conf.py), with its access log in a file; on the test database, which the
+    `app` fixture has migrated."""
     port, log = free_port(), tmp_path / "access.log"
     environ = make_environ(database_url, tmp_path / "instance")
     process = subprocess.Popen(
