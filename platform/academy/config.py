@@ -412,8 +412,8 @@ def _ratelimit_uri(env, app_env: str, argv: list[str]) -> str:
 
 def _several_workers(env, argv: list[str]) -> bool:
     """Whether this is gunicorn with (possibly) more than one worker: its command line,
-    GUNICORN_CMD_ARGS and WEB_CONCURRENCY say how many; a configuration file might say
-    anything, so one counts as several."""
+    GUNICORN_CMD_ARGS and WEB_CONCURRENCY say how many; a configuration file that sets
+    `workers` (or cannot be read) might say anything, so it counts as several."""
     if "gunicorn" not in env.get("SERVER_SOFTWARE", ""):
         return False
     # In gunicorn's order of precedence: the command line wins over GUNICORN_CMD_ARGS.
@@ -426,7 +426,19 @@ def _several_workers(env, argv: list[str]) -> bool:
         elif arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--"):
             workers = arg[2:]
         elif name in ("-c", "--config") or arg.startswith("-c"):
-            return True
-    if Path("gunicorn.conf.py").exists():
+            path = inline or (arg[2:] if name not in ("-c", "--config") else "")
+            path = path or (args[index + 1] if index + 1 < len(args) else "")
+            if _config_sets_workers(Path(path)):
+                return True
+    # gunicorn reads ./gunicorn.conf.py on its own (the project ships one for its logger).
+    if Path("gunicorn.conf.py").exists() and _config_sets_workers(Path("gunicorn.conf.py")):
         return True
     return not workers.isdigit() or int(workers) > 1
+
+
+def _config_sets_workers(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True
+    return re.search(r"^\s*workers\s*=", text, re.MULTILINE) is not None

@@ -26,7 +26,9 @@ from . import (
     hr,
     learning,
     navigation,
+    outbox,
     privacy,
+    request_logs,
     templating,
     trainer,
     web,
@@ -71,6 +73,8 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     _init_extensions(app)
     templating.init_app(app)
     web.init_app(app)  # before the domains: their routes use its converter
+    outbox.init_app(app)
+    request_logs.install()
     for domain in DOMAINS:
         domain.init_app(app)
     navigation.check(app)

@@ -1,9 +1,15 @@
-"""Sending mail: SMTP when SMTP_HOST is set, else printed to the console (development).
+"""Mail: `send_mail()` queues a mail in the outbox (outbox.py), in the caller's
+transaction; the rest of this module is how a mail then leaves.
 
 SMTP with STARTTLS (default, port 587) or implicit TLS (SMTP_TLS=true, port 465), with
-credentials from SMTP_USER and SMTP_PASSWORD. A mail has a plain-text body and, when
-given, an HTML alternative (multipart/alternative). For many mails in a row (reminders)
-`connection()` keeps one SMTP session open.
+credentials from SMTP_USER and SMTP_PASSWORD, and a short timeout on connecting and on
+every command, so a slow or silent server costs seconds, not a worker. A mail has a
+plain-text body and, when given, an HTML alternative (multipart/alternative). For many
+mails in a row `connection()` keeps one SMTP session open.
+
+Without SMTP_HOST, development and tests print mails to the console (never to the log);
+production refuses to send them (MailError), and the outbox keeps them until SMTP_HOST
+is set. Mail bodies hold links with tokens: they are never logged.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-TIMEOUT_SECONDS = 15
+# Seconds for connecting and for each SMTP command (smtplib applies it to both).
+TIMEOUT_SECONDS = 5
 
 
 class MailError(Exception):
@@ -33,8 +40,11 @@ class Mail:
 
 
 def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
-    with connection() as outbox:
-        outbox.send(Mail(to, subject, body, html))
+    """Queue a mail in the current transaction: it leaves after the commit (see
+    outbox.py), and never if the transaction is rolled back."""
+    from . import outbox  # outbox imports this module for the transport
+
+    outbox.queue(Mail(to, subject, body, html))
 
 
 @contextmanager
@@ -57,14 +67,16 @@ class Outbox:
     def send(self, mail: Mail) -> None:
         message = self._compose(mail)
         if not self.settings.smtp_host:
-            _print(message, mail)
+            if self.settings.production:
+                raise MailError("SMTP_HOST is not set")
+            _print(mail)
             return
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
             self._smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
-            current_app.logger.error("sending mail to %s failed: %s", mail.to, error)
+            current_app.logger.warning("sending mail to %s failed: %s", mail.to, error)
             self.close()
             raise MailError(str(error) or type(error).__name__) from error
 
@@ -107,9 +119,9 @@ class Outbox:
             self._smtp = None
 
 
-def _print(message: EmailMessage, mail: Mail) -> None:
-    """Development without SMTP_HOST: show the mail instead of sending it."""
-    current_app.logger.info("mail (SMTP_HOST unset, not sent):\n%s", message.as_string())
+def _print(mail: Mail) -> None:
+    """Development without SMTP_HOST: show the mail on the console (not in the log, which
+    may be collected; the body holds links with tokens)."""
     print(
         f"\n--- mail to {mail.to} ---\nSubject: {mail.subject}\n\n{mail.text}\n--- end of mail ---\n",
         flush=True,

@@ -18,6 +18,9 @@ exam_passed = _signals.signal("exam-passed")
 # kwargs: attempt (exams.models.ExamAttempt); certificates returns the certificate the
 # attempt earned, if any (the exam result page offers it).
 certificate_of_attempt = _signals.signal("certificate-of-attempt")
+# kwargs: user, course_slug; certificates returns True when it issues no new certificate
+# in the course because the last one was revoked and no admin has allowed a new one yet.
+certificate_withheld = _signals.signal("certificate-withheld")
 # kwargs: user, course, certificate (certificates.models.Certificate); sent after the
 # certificate row is flushed, in the transaction that issues it.
 certificate_issued = _signals.signal("certificate-issued")

@@ -9,10 +9,13 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, request, url_for
 from werkzeug.routing import IntegerConverter
 
+from .content.loader import COURSE_SLUG
+
 T = TypeVar("T")
 PAGE_SIZE = 50  # rows per page in every list
 MAX_ID = 2**31 - 1  # the largest id PostgreSQL's integer column holds
 MAX_PAGE = 100_000
+MAX_SLUG = 100  # the length of every course_slug column
 
 
 def found(value: T | None) -> T:
@@ -68,6 +71,16 @@ def refuse_nul_bytes() -> None:
         abort(400)
 
 
+def refuse_impossible_slugs(_endpoint: str | None, values: dict | None) -> None:
+    """url_value_preprocessor: a course slug that no course can have is 'not found'
+    before any view looks for a folder by that name (a name longer than the file system
+    allows would fail there with an error instead)."""
+    slug = (values or {}).get("slug")
+    if slug is not None and (len(slug) > MAX_SLUG or not COURSE_SLUG.match(slug)):
+        abort(404)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
+    app.url_value_preprocessor(refuse_impossible_slugs)

@@ -311,6 +311,21 @@ def test_unreachable_mail_server_answers_like_an_unknown_address(make_app, creat
     assert answers[0] == answers[1] == (302, "/login")
 
 
+def test_unreachable_mail_server_keeps_the_reset_mail_in_the_outbox(make_app, create_user):
+    """The answer is the same as ever (no enumeration, no 503); the mail waits."""
+    from academy.outbox import MailStatus, OutboxMail
+
+    port = free_port()  # nothing listens here
+    application = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_STARTTLS="false")
+    _, email = create_user()
+    response = post(application.test_client(), "/password/forgot", {"email": email})
+    assert response.status_code == 302
+    with application.app_context():
+        waiting = db.session.scalars(db.select(OutboxMail)).one()
+        assert waiting.recipient == email and waiting.status == MailStatus.FAILED
+        assert "refused" in waiting.last_error.lower()
+
+
 # --- language -------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from academy.accounts import services as accounts
 from academy.extensions import db
 from academy.hr.models import Reminder
 from tests.fixtures import hr
-from tests.fixtures.mail import parsed, smtp_server
+from tests.fixtures.mail import parsed, smtp_server, wait_for
 from tests.fixtures.settings import ROOT, make_environ
 from tests.fixtures.web import post
 
@@ -193,7 +193,8 @@ def test_hr_reminds_a_filtered_list_once_a_day(mail_app, situation):
     application, inbox = mail_app
     client = hr.hr_client(application, everything=True)
     response = post(client, "/hr/people/remind", {"status": "overdue"}, follow_redirects=True)
-    assert "2 Erinnerungen gesendet." in response.get_data(as_text=True)
+    assert "2 Erinnerungen stehen im Postausgang" in response.get_data(as_text=True)
+    wait_for(inbox, 2)
     assert recipients(inbox) == ["spaet1", "spaet8"]
     again = post(client, "/hr/people/remind", {"status": "overdue"}, follow_redirects=True)
     assert "braucht heute eine Erinnerung" in again.get_data(as_text=True)

@@ -197,7 +197,7 @@ def test_dry_run_counts_and_changes_nothing(app, at, runner):
     result = runner.invoke(args=["retention", "run", "--dry-run"])
     assert result.exit_code == 0 and "dry run: nothing was deleted" in result.output
     assert "links" in result.output and "90 days" in result.output
-    lines = {line.split()[0]: line for line in result.output.splitlines()[1:7]}
+    lines = {line.split()[0]: line for line in result.output.splitlines()[1:8]}
     assert " 0 " not in lines["audit"]
     assert count(app, AuditEvent) == before
     applied = runner.invoke(args=["retention", "run"])

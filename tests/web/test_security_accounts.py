@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -315,10 +316,13 @@ def test_successful_sign_ins_do_not_use_up_an_offices_limit(make_app, create_use
         ({}, ["gunicorn", "--workers", "4", "app:app"]),
         ({}, ["gunicorn", "-w3", "app:app"]),
         ({"GUNICORN_CMD_ARGS": "--workers=2"}, ["gunicorn", "app:app"]),
-        ({}, ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]),
+        ({}, ["gunicorn", "-c", "{several}", "app:app"]),
     ],
 )
 def test_production_refuses_memory_rate_limits_behind_several_workers(tmp_path, extra, argv):
+    several = tmp_path / "several.conf.py"
+    several.write_text("workers = 4\n")
+    argv = [str(several) if a == "{several}" else a for a in argv]
     env = {
         "SERVER_SOFTWARE": "gunicorn/23.0.0",
         "SECRET_KEY": PRODUCTION_SECRET_KEY,
@@ -329,6 +333,8 @@ def test_production_refuses_memory_rate_limits_behind_several_workers(tmp_path, 
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI is memory://"):
         load(env, argv)
     assert load(env | {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/2"}, argv).production
+    # One worker, with the project's own gunicorn.conf.py (it sets the logger only).
+    assert Path("gunicorn.conf.py").exists()
     assert load({**env, "WEB_CONCURRENCY": "1"}, ["gunicorn", "-w", "1", "app:app"]).production
 
 

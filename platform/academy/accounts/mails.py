@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from ..mail import MailError, send_mail
+from ..mail import send_mail
 from ..templating import external_url
 from . import services
 from .models import User
 
 
 def send_password_reset(user: User, token: str) -> None:
-    """Raises MailError when the mail server refuses."""
+    """Queued in the caller's transaction; it leaves after the commit."""
     body = render_template(
         "accounts/mail_reset.txt",
         user=user,
@@ -24,7 +24,7 @@ def send_password_reset(user: User, token: str) -> None:
 
 def send_confirmation(user: User, token: str, next_path: str = "/") -> None:
     """The link that confirms a self-registered address; after it the person sees
-    `next_path` (a path on this site). Raises MailError."""
+    `next_path` (a path on this site). Queued in the caller's transaction."""
     on_to = {"next": next_path} if next_path != "/" else {}
     body = render_template(
         "accounts/mail_confirm.txt",
@@ -37,7 +37,7 @@ def send_confirmation(user: User, token: str, next_path: str = "/") -> None:
 
 def send_already_registered(user: User) -> None:
     """Someone registered with an address that has an account: its owner is told (the
-    visitor is not). Raises MailError."""
+    visitor is not). Queued in the caller's transaction."""
     body = render_template(
         "accounts/mail_registered.txt",
         user=user,
@@ -48,9 +48,10 @@ def send_already_registered(user: User) -> None:
 
 
 def send_invitation(address: str, token: str, inviter: User | None) -> tuple[str, bool]:
-    """Mail the invitation link; returns the link (shown once to the inviter, who can
-    pass it on) and whether the mail went out. `inviter` None: the organisation (an
-    import from the command line)."""
+    """Queue the invitation mail in the caller's transaction; returns the link (shown once
+    to the inviter, who can pass it on) and True (queued: it leaves after the commit, and
+    the outbox retries a refused mail). `inviter` None: the organisation (an import from
+    the command line)."""
     link = external_url("accounts.accept_invitation", token=token)
     body = render_template(
         "accounts/mail_invitation.txt",
@@ -60,8 +61,5 @@ def send_invitation(address: str, token: str, inviter: User | None) -> tuple[str
         else current_app.config["SETTINGS"].organisation,
         days=services.INVITATION_DAYS,
     )
-    try:
-        send_mail(address, _("Einladung zur Lernplattform"), body)
-    except MailError:
-        return link, False
+    send_mail(address, _("Einladung zur Lernplattform"), body)
     return link, True

@@ -20,7 +20,6 @@ from wtforms.fields.choices import SelectChoice
 
 from ..config import LANGUAGES
 from ..extensions import db, limiter
-from ..mail import MailError
 from ..web import found, list_params, safe_next
 from . import access, limits, mails, queries, services
 from .forms import (
@@ -115,8 +114,8 @@ def register():
                 form.email.errors.append(refusal.message)
                 return _register_page(form, mode, domains)
         else:
-            db.session.commit()  # the mail leaves once the account exists
             _mail_registration(registration, safe_next())
+            db.session.commit()  # the account and its queued mail together (see outbox.py)
         # The same answer whether or not the address had an account: no enumeration.
         flash(
             _(
@@ -135,16 +134,12 @@ def _register_page(form, mode, domains):
 
 
 def _mail_registration(registration: services.Registration, next_path: str) -> None:
-    """The confirmation link (leading on to the page the person came for), or a note to
-    the owner of an existing account. A refused mail changes nothing the visitor sees
-    (the link can be sent again)."""
-    try:
-        if registration.token is not None:
-            mails.send_confirmation(registration.user, registration.token, next_path)
-        else:
-            mails.send_already_registered(registration.user)
-    except MailError:
-        current_app.logger.error("the registration mail could not be sent")
+    """Queue the confirmation link (leading on to the page the person came for), or a
+    note to the owner of an existing account."""
+    if registration.token is not None:
+        mails.send_confirmation(registration.user, registration.token, next_path)
+    else:
+        mails.send_already_registered(registration.user)
 
 
 @bp.route("/register/confirm", methods=["GET", "POST"])
@@ -154,12 +149,9 @@ def resend_confirmation():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         found_user = services.resend_confirmation(form.email.data)
-        db.session.commit()
         if found_user is not None:
-            try:
-                mails.send_confirmation(*found_user)
-            except MailError:
-                current_app.logger.error("a confirmation mail could not be sent")
+            mails.send_confirmation(*found_user)  # queued; leaves after the commit
+        db.session.commit()
         flash(
             _(
                 "Falls es zu dieser Adresse ein Konto gibt, das noch nicht bestätigt ist, haben wir einen neuen Link geschickt."
@@ -201,13 +193,9 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         found_user = services.create_password_reset(form.email.data)
-        db.session.commit()  # the mail leaves once the link exists
         if found_user is not None:
-            try:
-                mails.send_password_reset(*found_user)
-            except MailError:
-                # Told to nobody but the log: a different answer would say the account exists.
-                current_app.logger.error("a password-reset mail could not be sent")
+            mails.send_password_reset(*found_user)  # queued; leaves after the commit
+        db.session.commit()
         # The same answer whether or not the address has an account: no enumeration.
         flash(
             _(
@@ -360,36 +348,20 @@ def invite():
             form.roles.data = ["learner"]
         return render_template("accounts/invite.html", form=form, links=[]), _status(form)
     try:
-        tokens = [
-            (
-                address,
-                services.create_invitation(address, form.roles.data or ["learner"], current_user),
-            )
-            for address in form.emails.addresses
-        ]
+        links = []
+        for address in form.emails.addresses:
+            roles = form.roles.data or ["learner"]
+            token = services.create_invitation(address, roles, current_user)
+            links.append((address, mails.send_invitation(address, token, current_user)[0]))
     except AccountRefused as refusal:  # an address nobody could sign in with
         db.session.rollback()
         form.emails.errors.append(refusal.message)
         return render_template("accounts/invite.html", form=form, links=[]), 400
-    db.session.commit()  # the mails leave once the invitations exist
-    links, failed = [], []
-    for address, token in tokens:
-        link, sent = mails.send_invitation(address, token, current_user)
-        links.append((address, link))
-        if not sent:
-            failed.append(address)
+    db.session.commit()  # invitations and their queued mails together (see outbox.py)
     flash(
         ngettext("%(num)d Einladung erstellt.", "%(num)d Einladungen erstellt.", len(links)),
         "success",
     )
-    if failed:
-        flash(
-            _(
-                "Diese E-Mails konnten nicht versendet werden; geben Sie die Links selbst weiter: %(a)s",
-                a=", ".join(failed),
-            ),
-            "error",
-        )
     cleared = _invitation_form(submitted=False)  # ready for the next addresses
     cleared.roles.data = ["learner"]
     return render_template("accounts/invite.html", form=cleared, links=links)

@@ -26,6 +26,7 @@ def init_app(app) -> None:
     signals.exam_passed.connect(services.issue_after_pass, sender=app)
     signals.module_completed.connect(services.issue_after_pass, sender=app)
     signals.certificate_of_attempt.connect(queries.answer_certificate_of_attempt, sender=app)
+    signals.certificate_withheld.connect(queries.answer_certificate_withheld, sender=app)
     signals.person_erasing.connect(services.keep_as_evidence, sender=app)
     navigation.add(
         app,

@@ -56,6 +56,8 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # After a revocation no new certificate in the course until an admin allows it (then).
+    reissue_allowed_at: Mapped[datetime | None]
     # The credential's bit in the revocation status list (status.py): list index // size,
     # bit index % size; drawn at random, so a position tells nothing about the order of issue.
     status_index: Mapped[int] = mapped_column(unique=True)
@@ -65,6 +67,11 @@ class Certificate(db.Model):
     recipient_hash: Mapped[str] = mapped_column(String(80))
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    def withholds_new(self) -> bool:
+        """Revoked, and no admin has allowed a new certificate in the course since: the
+        holder cannot simply pass again to replace it."""
+        return self.revoked_at is not None and self.reissue_allowed_at is None
 
     def state(self, today: date | None = None) -> CertificateState:
         if self.revoked_at is not None:

@@ -32,6 +32,10 @@ TABLES = (
             "revoked_at": item(Kind.CERTIFICATES, _l("Datum eines Widerrufs")),
             "revoked_reason": item(Kind.CERTIFICATES, _l("Grund eines Widerrufs")),
             "revoked_by_id": REFERENCE,
+            "reissue_allowed_at": item(
+                Kind.CERTIFICATES,
+                _l("wann nach einem Widerruf ein neues Zertifikat erlaubt wurde"),
+            ),
             "course_as_of": item(Kind.CERTIFICATES, _l("Stand der Kursinhalte")),
             "status_index": NONE,  # the certificate's bit in the public revocation list
             "recipient_salt": NONE,

@@ -24,6 +24,12 @@ def answer_certificate_of_attempt(_sender, *, attempt, **_extra) -> Certificate 
     return of_attempt(attempt.id)
 
 
+def answer_certificate_withheld(_sender, *, user, course_slug: str, **_extra) -> bool:
+    """Receiver of signals.certificate_withheld: the exam result page asks."""
+    latest = latest_in_course(user, course_slug)
+    return latest is not None and latest.withholds_new()
+
+
 def by_id(certificate_id: int) -> Certificate | None:
     return db.session.get(Certificate, certificate_id)
 

@@ -42,7 +42,9 @@ def maybe_issue(user: User, course: Course) -> Certificate | None:
         return None
     latest = queries.latest_in_course(user, course.slug)
     if latest is not None and (
-        latest.attempt_id == attempt.id
+        latest.withholds_new()  # revoked: a new one only once an admin allows it
+        or (latest.reissue_allowed_at and attempt.submitted_at <= latest.reissue_allowed_at)
+        or latest.attempt_id == attempt.id
         or (latest.state() is CertificateState.VALID and not latest.renewable())
         or attempt.submitted_at <= latest.issued_at  # a pass before the last certificate
     ):
@@ -120,6 +122,18 @@ def revoke(certificate: Certificate, reason: str, by: User) -> None:
     db.session.flush()
     # The reason is typed text and stays on the certificate only, not in the audit log.
     audit.record("certificate.revoked", by, certificate, person=certificate.user)
+
+
+def allow_reissue(certificate: Certificate, by: User) -> None:
+    """After a revocation: the holder's next passed exam in the course issues a new
+    certificate (until then passing again gives none)."""
+    if certificate.revoked_at is None or certificate.user_id is None:
+        raise CertificateRefused(CertificateRefusal.NOT_REVOKED)
+    if certificate.reissue_allowed_at is not None:
+        raise CertificateRefused(CertificateRefusal.REISSUE_ALREADY_ALLOWED)
+    certificate.reissue_allowed_at = clock.utcnow()
+    db.session.flush()
+    audit.record("certificate.reissue_allowed", by, certificate, person=certificate.user)
 
 
 def keep_as_evidence(_sender, *, user: User, pseudonym: str, **_extra) -> list[Certificate]:

@@ -39,6 +39,8 @@ def mine():
 @access.signed_in
 def pdf(certificate_id: int):
     certificate = found(queries.own(current_user, certificate_id))
+    if certificate.revoked_at is not None:
+        return _revoked()
     return _download(
         documents.signed_pdf(certificate), "application/pdf", f"Zertifikat-{certificate.number}.pdf"
     )
@@ -56,8 +58,22 @@ DOWNLOADS = {
 @access.signed_in
 def download(certificate_id: int, name: str):
     certificate = found(queries.own(current_user, certificate_id))
+    if certificate.revoked_at is not None:
+        return _revoked()
     build, mimetype, filename = DOWNLOADS[name]
     return _download(build(certificate), mimetype, filename.format(certificate.number))
+
+
+def _revoked():
+    """A revoked certificate is no longer handed out, in any form: a copy would look
+    valid to whoever does not check it."""
+    flash(
+        _(
+            "Dieses Zertifikat wurde widerrufen und lässt sich nicht mehr herunterladen. Die Prüfseite zeigt den Widerruf."
+        ),
+        "error",
+    )
+    return redirect(url_for("certificates.mine"), 303)
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
@@ -211,4 +227,24 @@ def revoke(certificate_id: int):
     else:
         db.session.commit()
         flash(_("Zertifikat %(n)s ist widerrufen.", n=certificate.number), "success")
+    return redirect(url_for("certificates.admin_list", q=certificate.number))
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/allow-reissue")
+@access.roles("admin")
+def allow_reissue(certificate_id: int):
+    certificate = found(queries.by_id(certificate_id))
+    try:
+        services.allow_reissue(certificate, current_user)
+    except CertificateRefused as refusal:
+        flash(refusal.message, "warning")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Nach dem Widerruf von %(n)s erhält die Person mit der nächsten bestandenen Prüfung ein neues Zertifikat.",
+                n=certificate.number,
+            ),
+            "success",
+        )
     return redirect(url_for("certificates.admin_list", q=certificate.number))

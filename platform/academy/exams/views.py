@@ -164,6 +164,7 @@ def result(slug: str, attempt_id: int):
     details = [] if removed else list(enumerate(_details(attempt), start=1))
     passed = attempt.result.passed
     only_wrong = request.args.get("show") == "wrong"
+    certificate = _certificate_of(attempt) if passed else None
     return render_template(
         "exams/result.html",
         attempt=attempt,
@@ -172,18 +173,28 @@ def result(slug: str, attempt_id: int):
         details=[(n, d) for n, d in details if not (only_wrong and d.correct)],
         wrong_count=sum(not d.correct for _, d in details),
         only_wrong=only_wrong,
-        reveal=attempt.reveals_answers(),
+        # Fails closed: without its course (removed, or broken and so not loaded) the
+        # result shows no correct options, whatever the attempt's rule says.
+        reveal=course is not None and attempt.reveals_answers(),
         revise=[]
         if passed or removed or course is None
         else modules_to_revise([d for _, d in details], course),
         eligibility=None if passed or course is None else _next_attempt(course),
-        certificate=_certificate_of(attempt) if passed else None,
+        certificate=certificate,
+        withheld=passed and certificate is None and _withheld(attempt),
     )
 
 
 def _next_attempt(course):
     progress = learning.course_progress(current_user, course)
     return queries.eligibility(current_user, course, progress)
+
+
+def _withheld(attempt) -> bool:
+    answers = signals.certificate_withheld.send(
+        current_app._get_current_object(), user=current_user, course_slug=attempt.course_slug
+    )
+    return any(withheld for _, withheld in answers)
 
 
 def _certificate_of(attempt):

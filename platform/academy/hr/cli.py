@@ -22,7 +22,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from .. import audit, clock
+from .. import audit, clock, outbox
 from ..accounts import queries as accounts
 from ..config import LANGUAGES
 from ..extensions import db
@@ -80,23 +80,32 @@ def import_people(file: Path, dry_run: bool, invite: bool) -> None:
             click.echo(f"{file}:{problem.line}: {problem.message}")
     if report.problems:
         raise click.ClickException(f"{len(report.problems)} problem(s); nothing was imported")
-    db.session.commit()
     with _links() if tokens else nullcontext():
-        failed = mails.send_invitations(tokens, None)
-    _import_summary(report, len(tokens), failed)
+        mails.send_invitations(tokens, None)  # queued with the import, sent after it
+    db.session.commit()
+    delivery = outbox.deliver() if tokens else outbox.Delivery()
+    _import_summary(report, len(tokens), delivery)
 
 
-def _import_summary(report: imports.Report, invited: int, failed: list[str]) -> None:
+def _import_summary(report: imports.Report, invited: int, delivery: outbox.Delivery) -> None:
     verb = "would be" if report.dry_run else "were"
     click.echo(
         f"{report.rows} row(s): {len(report.created)} new, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged; {len(report.departments_created)} department(s) "
         f"{verb} created" + (" (dry run: nothing changed)" if report.dry_run else "")
     )
+    if delivery.held:  # production without SMTP_HOST: nothing went out
+        click.echo(f"invitations queued: {invited}", err=True)
+        raise click.ClickException(outbox.NO_SMTP % delivery.held)
+    failed = [row.recipient for row in delivery.failed + delivery.gave_up]
     if invited:
         click.echo(f"invitations sent: {invited - len(failed)}")
     for address in failed:
-        click.echo(f"invitation not sent (mail server refused): {address}", err=True)
+        click.echo(
+            f"invitation not sent yet (mail server refused): {address}; "
+            "`flask --app app mail send` retries it",
+            err=True,
+        )
     if failed:
         raise SystemExit(1)
 

@@ -113,13 +113,12 @@ def _paragraphs(row: Reminder, values: dict) -> list[str]:
 
 
 def send_invitations(tokens: list[tuple[str, str]], inviter: User | None) -> list[str]:
-    """Mail each (address, token) in the invitee's language (German when unknown);
-    returns the addresses whose mail the server refused."""
-    failed = []
+    """Queue a mail for each (address, token) in the invitee's language (German when
+    unknown), in the caller's transaction: they leave after the commit (see outbox.py).
+    Returns the addresses refused at once: none (the outbox retries)."""
     for address, token in tokens:
         person = people.user_by_email(address)
         language = person.locale if person is not None and person.locale in LANGUAGES else "de"
         with force_locale(language):
-            if not account_mails.send_invitation(address, token, inviter)[1]:
-                failed.append(address)
-    return failed
+            account_mails.send_invitation(address, token, inviter)
+    return []

@@ -6,23 +6,25 @@ date>:<days before>", "overdue:<assignment>:<due date>:<week>", "expiry:<certifi
 <days before>", …). Queuing inserts with ON CONFLICT DO NOTHING on that key, so running
 again, or on two hosts at once, records each reminder once. Delivering claims a batch
 of rows in one UPDATE (committed before anything is sent), so no two runs send the same
-row. A refused mail stays in the outbox as failed and is tried again on the next run.
+row (the claim is the mail outbox's, academy/outbox.py). A refused mail stays in the
+outbox as failed and is tried again on the next run.
 Only a run that dies between sending a mail and recording it can send that one mail
 again, after STALE (a claim that old counts as abandoned).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, joinedload
 
-from .. import clock
+from .. import clock, outbox
 from ..accounts.models import User
 from ..certificates.models import Certificate
 from ..extensions import db
@@ -32,7 +34,6 @@ from .models import Assignment, Reminder, ReminderKind, ReminderStatus
 from .status import facts
 
 BATCH = 50
-STALE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -233,17 +234,19 @@ def waiting() -> list[Reminder]:
     return list(db.session.scalars(query).unique())
 
 
-def deliver(limit: int | None = None) -> Delivery:
-    """Send what the outbox holds, in claimed batches; commits as it goes (a claim must
-    be visible to other runs before the mail leaves)."""
-    run, started = uuid.uuid4().hex, clock.utcnow()
+def deliver(limit: int | None = None, budget: float | None = None) -> Delivery:
+    """Send what the outbox holds, in claimed batches, until `limit` mails or `budget`
+    seconds; commits as it goes (a claim must be visible to other runs before the mail
+    leaves)."""
+    run, started, clock_start = uuid.uuid4().hex, clock.utcnow(), time.monotonic()
     delivery = Delivery()
     while limit is None or len(delivery.sent) + len(delivery.failed) < limit:
-        size = (
-            BATCH
-            if limit is None
-            else min(BATCH, limit - len(delivery.sent) - len(delivery.failed))
-        )
+        if budget is not None and time.monotonic() - clock_start > budget:
+            break
+        # Within a budget one at a time, so that what is not reached stays unclaimed.
+        size = 1 if budget is not None else BATCH
+        if limit is not None:
+            size = min(size, limit - len(delivery.sent) - len(delivery.failed))
         batch = _claim(run, started, size)
         if not batch:
             break
@@ -251,37 +254,15 @@ def deliver(limit: int | None = None) -> Delivery:
     return delivery
 
 
-def _claimable(started):
-    """Queued; failed in an earlier run; or claimed by a run that died (STALE)."""
-    return or_(
-        Reminder.status == ReminderStatus.QUEUED,
-        and_(Reminder.status == ReminderStatus.FAILED, Reminder.claimed_at < started),
-        and_(Reminder.status == ReminderStatus.SENDING, Reminder.claimed_at < started - STALE),
-    )
-
-
 def _claim(run: str, started, size: int) -> list[Reminder]:
-    candidates = select(Reminder.id).where(_claimable(started)).order_by(Reminder.id).limit(size)
-    db.session.execute(
-        update(Reminder)
-        # The condition again: another run may have claimed a row since the sub-select.
-        .where(Reminder.id.in_(candidates.scalar_subquery()), _claimable(started))
-        .values(
-            status=ReminderStatus.SENDING,
-            claimed_by=run,
-            claimed_at=clock.utcnow(),
-            attempts=Reminder.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return list(
-        db.session.scalars(
-            select(Reminder)
-            .where(Reminder.claimed_by == run, Reminder.status == ReminderStatus.SENDING)
-            .options(joinedload(Reminder.user), joinedload(Reminder.recipient))
-            .order_by(Reminder.id)
-        ).unique()
+    """The outbox's claim: queued, failed in an earlier run, or abandoned by a dead run."""
+    return outbox.claim(
+        Reminder,
+        outbox.claimable(Reminder, started),
+        run,
+        size,
+        joinedload(Reminder.user),
+        joinedload(Reminder.recipient),
     )
 
 

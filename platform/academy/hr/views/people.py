@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ... import audit
+from ... import audit, outbox
 from ...accounts import access
 from ...accounts import queries as accounts_queries
 from ...accounts import services as accounts
@@ -78,37 +78,28 @@ def remind_people():
     reminders.queue(planned)
     audit.record("reminder.requested", current_user, count=len(planned), **filter_args(filters))
     db.session.commit()
-    delivery = reminders.deliver(limit=SEND_AT_ONCE)
-    _flash_delivery(len(planned), delivery)
-    return redirect(url_for("hr.people", **filter_args(filters)))
-
-
-def _flash_delivery(queued: int, delivery: reminders.Delivery) -> None:
-    if not queued:
+    if not planned:
         flash(
             _(
                 "Niemand in dieser Auswahl braucht heute eine Erinnerung (schon erinnert oder zertifiziert)."
             ),
             "warning",
         )
-        return
-    sent = len(delivery.sent)
-    flash(
-        ngettext("%(num)d Erinnerung gesendet.", "%(num)d Erinnerungen gesendet.", sent), "success"
-    )
-    if delivery.failed:
+    else:
+        # Sent once the response is out, for a few seconds at most: a slow mail server
+        # keeps no page waiting; what is left goes with the next run of "reminders send".
+        outbox.after_response(
+            lambda: reminders.deliver(limit=SEND_AT_ONCE, budget=outbox.REQUEST_BUDGET_SECONDS)
+        )
         flash(
-            _(
-                "%(n)d Erinnerung(en) konnten nicht gesendet werden; der nächste Lauf von „reminders send“ versucht es erneut.",
-                n=len(delivery.failed),
+            ngettext(
+                "%(num)d Erinnerung steht im Postausgang und wird jetzt versendet; was nicht durchgeht, versucht der nächste Lauf von „reminders send“ erneut.",
+                "%(num)d Erinnerungen stehen im Postausgang und werden jetzt versendet; was nicht durchgeht, versucht der nächste Lauf von „reminders send“ erneut.",
+                len(planned),
             ),
-            "error",
+            "success",
         )
-    if queued > sent + len(delivery.failed):
-        flash(
-            _("Die übrigen Erinnerungen verschickt der nächste Lauf von „reminders send“."),
-            "warning",
-        )
+    return redirect(url_for("hr.people", **filter_args(filters)))
 
 
 # --- one person -------------------------------------------------------------------------
@@ -156,8 +147,8 @@ def new_person():
             except Refused as refusal:
                 flash(refusal.message, "error")
             else:
-                db.session.commit()
                 _invite(person.email, token)
+                db.session.commit()  # the person, the invitation and its queued mail
                 flash(_("%(name)s ist angelegt.", name=person.name), "success")
                 return redirect(url_for("hr.person", person_id=person.id))
     status = 400 if form.is_submitted() else 200
@@ -167,16 +158,8 @@ def new_person():
 def _invite(address: str, token: str | None) -> None:
     if token is None:
         return
-    if mails.send_invitations([(address, token)], current_user):
-        flash(
-            _(
-                "Die Einladung an %(a)s konnte nicht versendet werden; senden Sie sie unter „Einladungen“ erneut.",
-                a=address,
-            ),
-            "error",
-        )
-    else:
-        flash(_("Die Einladung an %(a)s ist versendet.", a=address), "success")
+    mails.send_invitations([(address, token)], current_user)  # leaves after the commit
+    flash(_("Die Einladung an %(a)s ist versendet.", a=address), "success")
 
 
 def _person_page(person, form, status: int = 200):
@@ -265,8 +248,8 @@ def invite_person(person_id: int):
         token = accounts.resend_invitation(previous, current_user)
     else:
         token = accounts.create_invitation(person.email, (), current_user)
-    db.session.commit()
     _invite(person.email, token)
+    db.session.commit()
     return redirect(url_for("hr.person", person_id=person.id))
 
 
