@@ -26,6 +26,7 @@ from . import (
     learning,
     navigation,
     privacy,
+    sso,
     templating,
     trainer,
     web,
@@ -35,7 +36,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard, privacy)
+DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard, privacy, sso)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ..config import LANGUAGES
 from ..extensions import db, limiter
 from ..mail import MailError
+from ..signals import signing_out
 from ..web import found, list_params, safe_next
 from . import access, mails, queries, services
 from .forms import (
@@ -43,23 +44,41 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
+    settings = current_app.config["SETTINGS"]
     if form.validate_on_submit():
+        if not services.may_use_password(form.email.data):
+            flash(_("Bitte melden Sie sich mit Ihrem Firmenkonto an."), "error")
+            return _login_page(form, settings), 403
         user = services.authenticate(form.email.data, form.password.data)
         db.session.commit()  # a sign-in and a failed one are both recorded
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next())
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
+    return _login_page(form, settings), _status(form)
+
+
+def _login_page(form: LoginForm, settings) -> str:
     registration_open = queries.registration_policy()[0] != "closed"
     return render_template(
-        "accounts/login.html", form=form, registration_open=registration_open
-    ), _status(form)
+        "accounts/login.html",
+        form=form,
+        registration_open=registration_open and settings.local_passwords,
+        sso=settings.oidc is not None,
+        passwords=settings.local_passwords,
+    )
 
 
 @bp.post("/logout")
 @access.public
 def logout():
+    """Ends the local session; a session begun at the company's provider ends there
+    too when it offers that (its receiver of `signing_out` answers with the address)."""
+    answers = signing_out.send(current_app._get_current_object())
     logout_user()
+    elsewhere = next((url for _receiver, url in answers if url), None)
+    if elsewhere:
+        return redirect(elsewhere)
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -69,7 +88,7 @@ def logout():
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
     mode, domains = queries.registration_policy()
-    if mode == "closed":
+    if mode == "closed" or not current_app.config["SETTINGS"].local_passwords:
         return render_template("accounts/registration_closed.html"), 403
     form = RegisterForm()
     if form.validate_on_submit():
@@ -93,7 +112,11 @@ def register():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found_user = services.create_password_reset(form.email.data)
+        found_user = (
+            services.create_password_reset(form.email.data)
+            if services.may_use_password(form.email.data)
+            else None
+        )
         try:
             if found_user is not None:
                 mails.send_password_reset(*found_user)
