@@ -287,3 +287,28 @@ def test_login_page_offers_the_company_account_first(sso_app, provider):
 def test_sso_routes_are_not_found_without_configuration(client):
     assert client.get("/login/sso").status_code == 404
     assert client.get("/login/sso/callback").status_code == 404
+
+
+SSO_ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
+
+
+@pytest.mark.parametrize("role", SSO_ROLES)
+def test_sso_routes_for_every_role(sso_app, provider, create_user, role):
+    """The route x role matrix for the SSO routes, with SSO configured: anyone may
+    start (signed-in people go on to their page), a callback without a sign-in begun in
+    this browser is refused for everyone, and neither GET changes a table."""
+    from tests.fixtures.web import login
+    from tests.web.test_access import database_fingerprint
+
+    app = sso_app()
+    client = app.test_client()
+    if role != "anonymous":
+        _, email = create_user(role)
+        login(client, email)
+    before = database_fingerprint(app)
+    start = client.get("/login/sso?next=/certificates")
+    expected = provider.issuer if role == "anonymous" else "/certificates"
+    assert start.status_code == 302 and start.headers["Location"].startswith(expected)
+    callback = client.get("/login/sso/callback?code=x&state=y")
+    assert callback.status_code == 400 and "state_lost" in callback.get_data(as_text=True)
+    assert database_fingerprint(app) == before
