@@ -312,3 +312,45 @@ def test_sso_routes_for_every_role(sso_app, provider, create_user, role):
     callback = client.get("/login/sso/callback?code=x&state=y")
     assert callback.status_code == 400 and "state_lost" in callback.get_data(as_text=True)
     assert database_fingerprint(app) == before
+
+
+def test_private_key_jwt_instead_of_a_client_secret(make_app, provider, tmp_path):
+    from joserfc.jwk import RSAKey
+
+    from tests.fixtures.oidc import CLIENT_ID, client
+
+    key = RSAKey.generate_key(2048, parameters={"kid": "academy-key"})
+    (tmp_path / "client.pem").write_bytes(key.as_pem(private=True))
+    public = key.as_dict(private=False)
+    registered = client(token_endpoint_auth_method="private_key_jwt", jwks={"keys": [public]})
+    del registered["client_secret"]
+    provider.configure(
+        clients=[registered], users={"ida": user("ida@firma.example", "Ida")}
+    )
+    app = make_app(
+        OIDC_ISSUER=provider.issuer,
+        OIDC_CLIENT_ID=CLIENT_ID,
+        OIDC_PRIVATE_KEY_FILE=str(tmp_path / "client.pem"),
+    )
+    client_ = app.test_client()
+    assert through_provider(client_, provider, "ida").status_code == 302
+    assert "Ida" in signed_in_as(client_)
+
+
+def test_local_passwords_off_leaves_the_break_glass_admin_only(sso_app, create_user):
+    from tests.fixtures.web import PASSWORD, post
+
+    create_user("admin", email="notfall@firma.example")
+    create_user("learner", email="lena@firma.example")
+    app = sso_app(LOCAL_PASSWORDS="false", BREAK_GLASS_ADMINS="notfall@firma.example")
+    client = app.test_client()
+    refused = post(client, "/login", {"email": "lena@firma.example", "password": PASSWORD})
+    assert refused.status_code == 403
+    assert "Bitte melden Sie sich mit Ihrem Firmenkonto an." in refused.get_data(as_text=True)
+    assert signed_in_as(client) is None
+    assert app.test_client().get("/register").status_code == 403
+    admin = app.test_client()
+    allowed = post(admin, "/login", {"email": "notfall@firma.example", "password": PASSWORD})
+    assert allowed.status_code == 302 and signed_in_as(admin)
+    page = app.test_client().get("/login").get_data(as_text=True)
+    assert "Notfallzugang für Admins" in page and "Passwort vergessen" not in page
