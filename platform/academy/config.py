@@ -432,7 +432,9 @@ def _oidc(env) -> OidcSettings | None:
     _check_issuer(issuer)
     client_id = env.get("OIDC_CLIENT_ID", "").strip()
     if not client_id:
-        raise ConfigError("OIDC_ISSUER is set but OIDC_CLIENT_ID is not; use the id of the app registration")
+        raise ConfigError(
+            "OIDC_ISSUER is set but OIDC_CLIENT_ID is not; use the id of the app registration"
+        )
     secret, private_key = _client_credentials(env)
     scopes = " ".join(env.get("OIDC_SCOPES", "").split()) or "openid email profile"
     if "openid" not in scopes.split():
@@ -494,7 +496,7 @@ def _client_credentials(env) -> tuple[str, str]:
 
 
 def _role_map(value: str) -> tuple[tuple[str, str], ...]:
-    """"ki-hr=hr,ki-trainer=trainer" -> (("ki-hr", "hr"), ("ki-trainer", "trainer"))."""
+    """ "ki-hr=hr,ki-trainer=trainer" -> (("ki-hr", "hr"), ("ki-trainer", "trainer"))."""
     from .accounts.access import ROLES  # a plain tuple; accounts imports nothing back
 
     pairs = []

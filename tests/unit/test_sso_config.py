@@ -31,7 +31,9 @@ def test_defaults_when_configured(tmp_path):
 
 
 def test_role_map_is_read_and_names_the_managed_roles(tmp_path):
-    oidc = settings(tmp_path, **SSO, OIDC_ROLE_MAP="ki-hr=hr, ki-trainer=trainer,ki-admin=admin").oidc
+    oidc = settings(
+        tmp_path, **SSO, OIDC_ROLE_MAP="ki-hr=hr, ki-trainer=trainer,ki-admin=admin"
+    ).oidc
     assert oidc.role_map == (("ki-hr", "hr"), ("ki-trainer", "trainer"), ("ki-admin", "admin"))
     assert oidc.managed_roles == {"hr", "trainer", "admin"}
 

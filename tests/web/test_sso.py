@@ -71,7 +71,14 @@ def alice(provider):
         ({"replayNonce": True}, "invalid_token"),
         ({"remove": ["nonce"]}, "invalid_token"),
     ],
-    ids=["wrong-audience", "wrong-issuer", "expired", "issued-in-future", "replayed-nonce", "no-nonce"],
+    ids=[
+        "wrong-audience",
+        "wrong-issuer",
+        "expired",
+        "issued-in-future",
+        "replayed-nonce",
+        "no-nonce",
+    ],
 )
 def test_each_token_check_refuses(sso_app, alice, mutation, reason):
     app = sso_app()
@@ -324,9 +331,7 @@ def test_private_key_jwt_instead_of_a_client_secret(make_app, provider, tmp_path
     public = key.as_dict(private=False)
     registered = client(token_endpoint_auth_method="private_key_jwt", jwks={"keys": [public]})
     del registered["client_secret"]
-    provider.configure(
-        clients=[registered], users={"ida": user("ida@firma.example", "Ida")}
-    )
+    provider.configure(clients=[registered], users={"ida": user("ida@firma.example", "Ida")})
     app = make_app(
         OIDC_ISSUER=provider.issuer,
         OIDC_CLIENT_ID=CLIENT_ID,
@@ -354,3 +359,23 @@ def test_local_passwords_off_leaves_the_break_glass_admin_only(sso_app, create_u
     assert allowed.status_code == 302 and signed_in_as(admin)
     page = app.test_client().get("/login").get_data(as_text=True)
     assert "Notfallzugang für Admins" in page and "Passwort vergessen" not in page
+
+
+def test_with_local_passwords_off_an_invitation_leads_to_the_company_sign_in(sso_app, app):
+    from academy.accounts import services as accounts
+
+    with app.app_context():
+        token = accounts.create_invitation("neu@firma.example", ["learner"], None)
+        db.session.commit()
+    sso = sso_app(LOCAL_PASSWORDS="false").test_client()
+    response = sso.get(f"/invitation/{token}")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "Mit Firmenkonto anmelden" in sso.get("/login").get_data(as_text=True)
+
+
+def test_the_content_security_policy_lets_sign_out_continue_at_the_provider_only(
+    sso_app, provider, client
+):
+    with_sso = sso_app().test_client().get("/login").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.issuer};" in with_sso
+    assert "form-action 'self';" in client.get("/login").headers["Content-Security-Policy"]

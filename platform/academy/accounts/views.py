@@ -165,6 +165,9 @@ def accept_invitation(token: str):
     invitation = queries.open_invitation(token)
     if invitation is None:
         return render_template("accounts/token_invalid.html"), 404
+    if not current_app.config["SETTINGS"].local_passwords:  # nobody sets a password
+        flash(_("Bitte melden Sie sich mit Ihrem Firmenkonto an."), "success")
+        return redirect(url_for("accounts.login"))
     form = AcceptInvitationForm()
     added_by_hr = queries.user_by_email(invitation.email)
     if request.method == "GET" and added_by_hr is not None:

@@ -33,9 +33,9 @@ def read(claims: Mapping, settings) -> Person:
         email=email,
         email_verified=_true(claims.get(settings.email_verified_claim)),
         name=_name(claims, email),
-        department=_text(claims.get(settings.department_claim) if settings.department_claim else None)[
-            :MAX_DEPARTMENT
-        ],
+        department=_text(
+            claims.get(settings.department_claim) if settings.department_claim else None
+        )[:MAX_DEPARTMENT],
         groups=_groups(claims, settings.groups_claim),
     )
 

@@ -9,6 +9,8 @@ more (the provider rotated its keys), and a key still unknown then is refused.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
@@ -46,6 +48,9 @@ def init_app(app: Flask) -> None:
         client_auth_methods=[PrivateKeyJWT()] if settings.private_key else None,
     )
     app.extensions["sso"] = oauth.create_client(NAME)
+    # Signing out posts a form whose answer redirects to the provider (RP-initiated logout).
+    origin = urlsplit(settings.issuer)
+    app.config["FORM_ACTION_ORIGINS"] = (f"{origin.scheme}://{origin.netloc}",)
 
 
 def client():
@@ -93,7 +98,9 @@ def person_from_callback(sso) -> claims.Person:
     except MismatchingStateError:
         raise SsoRefused(SsoRefusal.STATE_LOST, detail="state unknown to this session") from None
     except OAuthError as error:
-        reason = SsoRefusal.CONSENT_REFUSED if error.error in CANCELLED else SsoRefusal.PROVIDER_ERROR
+        reason = (
+            SsoRefusal.CONSENT_REFUSED if error.error in CANCELLED else SsoRefusal.PROVIDER_ERROR
+        )
         raise SsoRefused(reason, detail=f"{error.error}: {error.description}") from None
     except RequestException as error:
         raise SsoRefused(SsoRefusal.PROVIDER_DOWN, detail=str(error)) from None
