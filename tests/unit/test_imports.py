@@ -18,6 +18,7 @@ PURE = [
     "academy.emails",
     "academy.trainer.archive",
     "academy.trainer.statistics",
+    "academy.sso.claims",
 ]
 PROBE = """
 import json, sys
