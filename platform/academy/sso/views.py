@@ -9,19 +9,21 @@ from flask_login import current_user, login_user
 
 from .. import audit
 from ..accounts import access
-from ..extensions import db, limiter
+from ..extensions import db
 from ..web import found, noindex, safe_next
 from . import provider, services, sessions
 from .outcomes import SsoRefusal, SsoRefused
 
 bp = Blueprint("sso", __name__)
+# No rate limit here, unlike the password sign-in: a whole office may share one address,
+# and guessing is the provider's business (a callback without this browser's state is
+# refused before any request to the provider).
 NEXT = "sso_next"  # session key: where to go after the sign-in
 
 
 @bp.get("/login/sso")
 @access.public
 @noindex
-@limiter.limit("30 per minute")
 def start():
     sso = found(provider.client())  # 404 when single sign-on is not configured
     if current_user.is_authenticated:
@@ -36,7 +38,6 @@ def start():
 @bp.get("/login/sso/callback")
 @access.public
 @noindex
-@limiter.limit("30 per minute")
 def callback():
     sso = found(provider.client())
     try:
