@@ -41,8 +41,8 @@ def test_only_true_means_verified(flag):
     assert not claims.read({"sub": "1", "email_verified": flag}, SETTINGS).email_verified
 
 
-def test_the_name_falls_back_to_the_address():
-    assert claims.read({"sub": "1", "email": "bo@firma.example"}, SETTINGS).name == "bo"
+def test_no_name_claim_means_no_name():
+    assert claims.read({"sub": "1", "email": "bo@firma.example"}, SETTINGS).name == ""
 
 
 def test_groups_as_text_and_missing_groups():

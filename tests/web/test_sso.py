@@ -379,3 +379,19 @@ def test_the_content_security_policy_lets_sign_out_continue_at_the_provider_only
     with_sso = sso_app().test_client().get("/login").headers["Content-Security-Policy"]
     assert f"form-action 'self' {provider.issuer};" in with_sso
     assert "form-action 'self';" in client.get("/login").headers["Content-Security-Policy"]
+
+
+def test_a_token_without_a_name_keeps_the_persons_name(sso_app, provider):
+    provider.set_users(
+        hugo={"password": "pw", "claims": {"email": "hugo@firma.example", "email_verified": True}}
+    )
+    app = sso_app()
+    assert through_provider(app.test_client(), provider, "hugo").status_code == 302
+    with app.app_context():
+        person = db.session.scalar(select(User))
+        assert person.name == "hugo"  # from the address, for a start
+        person.name = "Hugo Hase"
+        db.session.commit()
+    assert through_provider(app.test_client(), provider, "hugo").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(User.name)) == "Hugo Hase"

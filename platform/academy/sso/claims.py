@@ -20,7 +20,7 @@ class Person:
     subject: str
     email: str  # lower-case; empty when the provider sent none
     email_verified: bool
-    name: str
+    name: str  # empty: the token names none (an existing person keeps theirs)
     department: str  # empty: the token names none
     groups: tuple[str, ...]
 
@@ -32,7 +32,7 @@ def read(claims: Mapping, settings) -> Person:
         subject=str(claims["sub"]),
         email=email,
         email_verified=_true(claims.get(settings.email_verified_claim)),
-        name=_name(claims, email),
+        name=_name(claims),
         department=_text(
             claims.get(settings.department_claim) if settings.department_claim else None
         )[:MAX_DEPARTMENT],
@@ -62,13 +62,13 @@ def _text(value) -> str:
     return " ".join(str(value or "").split())
 
 
-def _name(claims: Mapping, email: str) -> str:
+def _name(claims: Mapping) -> str:
     name = _text(claims.get("name"))
     if not name:
         name = " ".join(
             p for p in (_text(claims.get("given_name")), _text(claims.get("family_name"))) if p
         )
-    return (name or email.partition("@")[0] or str(claims["sub"]))[:MAX_NAME]
+    return name[:MAX_NAME]
 
 
 def _groups(claims: Mapping, name: str) -> tuple[str, ...]:

@@ -28,7 +28,8 @@ def sign_in(person: claims.Person, settings) -> User:
     if user is not None and not user.active:
         raise SsoRefused(SsoRefusal.DEACTIVATED, detail=f"account {user.id}", user=user)
     if user is None:
-        user = accounts.create_user(person.email, person.name, None, ["learner"])
+        name = person.name or person.email.partition("@")[0]  # the person may correct it
+        user = accounts.create_user(person.email, name, None, ["learner"])
     if identity is None:
         identity = _link(user, person, settings)
     elif person.email_verified and person.email and person.email != user.email:
@@ -75,7 +76,7 @@ def _follow_email(user: User, email: str) -> None:
 
 
 def _apply_claims(user: User, person: claims.Person, settings) -> None:
-    changes: dict = {"name": person.name}
+    changes: dict = {"name": person.name} if person.name else {}
     if person.department:
         changes["department"] = _department(person.department)
     accounts.update_person(user, None, **changes)
