@@ -395,3 +395,21 @@ def test_a_token_without_a_name_keeps_the_persons_name(sso_app, provider):
     assert through_provider(app.test_client(), provider, "hugo").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(User.name)) == "Hugo Hase"
+
+
+def test_a_failure_after_the_first_write_leaves_no_half_account(sso_app, provider, monkeypatch):
+    """A parallel request takes the department's name between check and write (made to
+    happen here): the person, the link and the audit events created before are undone."""
+    from academy.accounts.outcomes import AccountRefusal, AccountRefused
+    from academy.audit import AuditEvent
+    from academy.sso import services
+
+    def taken(name, by):
+        raise AccountRefused(AccountRefusal.DEPARTMENT_EXISTS, name=name)
+
+    monkeypatch.setattr(services.accounts, "create_department", taken)
+    provider.set_users(jan=user("jan@firma.example", "Jan", department="Neu"))
+    app = sso_app(OIDC_DEPARTMENT_CLAIM="department")
+    response = through_provider(app.test_client(), provider, "jan")
+    assert response.status_code == 409 and "conflict" in response.get_data(as_text=True)
+    assert count(app, User) == count(app, SsoIdentity) == count(app, AuditEvent) == 0

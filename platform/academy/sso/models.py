@@ -14,7 +14,8 @@ from ..extensions import db
 
 class SsoIdentity(db.Model):
     """The provider's subject identifier never changes (an e-mail address may), so a
-    person is found by it, not by address."""
+    person is found by it, not by address. The time of the last sign-in is the
+    account's (`users.last_login_at`), which retention clears."""
 
     __tablename__ = "sso_identities"
     __table_args__ = (UniqueConstraint("issuer", "subject"),)
@@ -24,6 +25,5 @@ class SsoIdentity(db.Model):
     issuer: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
-    last_sign_in_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

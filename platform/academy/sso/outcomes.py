@@ -23,6 +23,7 @@ class SsoRefusal(StrEnum):
     NO_EMAIL = "no_email"
     DEACTIVATED = "deactivated"
     LINKED_ELSEWHERE = "linked_elsewhere"
+    CONFLICT = "conflict"  # a parallel request changed the same account just now
 
 
 class SsoRefused(Refused):
@@ -38,6 +39,7 @@ class SsoRefused(Refused):
         SsoRefusal.NO_EMAIL: _l("Keine E-Mail-Adresse"),
         SsoRefusal.DEACTIVATED: _l("Konto gesperrt"),
         SsoRefusal.LINKED_ELSEWHERE: _l("Konto schon verknüpft"),
+        SsoRefusal.CONFLICT: _l("Bitte noch einmal"),
     }
     messages: ClassVar[dict] = {
         SsoRefusal.PROVIDER_DOWN: _l(
@@ -73,8 +75,12 @@ class SsoRefused(Refused):
         SsoRefusal.LINKED_ELSEWHERE: _l(
             "Das Konto mit dieser E-Mail-Adresse ist schon mit einem anderen Firmenkonto verknüpft. Bitte wenden Sie sich an Ihre IT."
         ),
+        SsoRefusal.CONFLICT: _l(
+            "Ihr Konto wurde im selben Moment anderweitig geändert. Bitte melden Sie sich noch einmal an."
+        ),
     }
     statuses: ClassVar[dict] = {
+        SsoRefusal.CONFLICT: 409,
         SsoRefusal.PROVIDER_DOWN: 503,
         SsoRefusal.PROVIDER_ERROR: 502,
         SsoRefusal.CLOCK_SKEW: 502,

@@ -17,7 +17,6 @@ TABLES = (
             "issuer": item(Kind.ACCOUNT, _l("Anmeldedienst des Unternehmens")),
             "subject": item(Kind.ACCOUNT, _l("Kennung Ihres Firmenkontos beim Anmeldedienst")),
             "created_at": item(Kind.ACCOUNT, _l("wann das Firmenkonto verknüpft wurde")),
-            "last_sign_in_at": item(Kind.SIGN_INS, _l("letzte Anmeldung mit dem Firmenkonto")),
         },
     ),
 )

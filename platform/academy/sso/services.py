@@ -31,12 +31,11 @@ def sign_in(person: claims.Person, settings) -> User:
         name = person.name or person.email.partition("@")[0]  # the person may correct it
         user = accounts.create_user(person.email, name, None, ["learner"])
     if identity is None:
-        identity = _link(user, person, settings)
+        _link(user, person, settings)
     elif person.email_verified and person.email and person.email != user.email:
         _follow_email(user, person.email)
     _apply_claims(user, person, settings)
-    now = clock.utcnow()
-    user.last_login_at = identity.last_sign_in_at = now
+    user.last_login_at = clock.utcnow()
     db.session.flush()
     audit.record("account.signed_in", user, user, person=user, method="sso")
     return user

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user
 
 from .. import audit
 from ..accounts import access
+from ..accounts.outcomes import AccountRefused
 from ..extensions import db
 from ..web import found, noindex, safe_next
 from . import provider, services, sessions
@@ -45,6 +46,8 @@ def callback():
         user = services.sign_in(person, provider.settings())
     except SsoRefused as refusal:
         return _refused(refusal)
+    except AccountRefused as refusal:  # the address or a department was taken meanwhile
+        return _refused(SsoRefused(SsoRefusal.CONFLICT, detail=str(refusal.reason)))
     db.session.commit()
     login_user(user)
     sessions.begin()
