@@ -234,3 +234,23 @@ def replace_course(app, monkeypatch) -> Callable[..., Course]:
         return changed
 
     return replace
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID provider process on the loopback (tests/oidc/provider.mjs)."""
+    from tests.fixtures.oidc import running_provider
+
+    with running_provider(tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider
+
+
+@pytest.fixture
+def provider(oidc_provider):
+    """The provider with its first key, the app's client and no users; put back after
+    the test."""
+    from tests.fixtures.oidc import client
+
+    keys = list(oidc_provider.keys)
+    yield oidc_provider
+    oidc_provider.configure(keys=keys, clients=[client()], users={})

@@ -75,6 +75,9 @@ class Settings:
     credential_retired_keys: tuple[str, ...]  # public keys (multibase) still published
     pdf_signing_p12: Path | None  # PKCS#12 file with the organisation's signing certificate
     pdf_signing_password: str
+    oidc: OidcSettings | None  # single sign-on; None: not configured
+    local_passwords: bool  # False: only the break-glass admins sign in with a password
+    break_glass_admins: tuple[str, ...]  # e-mail addresses, lower-case
 
     @property
     def password_hash_method(self) -> str:
@@ -85,6 +88,28 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """OpenID Connect single sign-on (the sso domain); checked here, used there."""
+
+    issuer: str
+    client_id: str
+    client_secret: str  # empty when a private key signs the client's assertions
+    private_key: str  # PEM of the key for private_key_jwt; empty with a client secret
+    scopes: str
+    department_claim: str  # empty: the department is not taken from the provider
+    groups_claim: str
+    role_map: tuple[tuple[str, str], ...]  # (group, role)
+    require_group: bool  # only people in a group of the role map may sign in
+    email_verified_claim: str
+    session_hours: int  # then the provider is asked again
+
+    @property
+    def managed_roles(self) -> frozenset[str]:
+        """The roles the provider decides (those the map names); others stay as set here."""
+        return frozenset(role for _group, role in self.role_map)
 
 
 def load(environ: Mapping[str, str] | None = None, argv: list[str] | None = None) -> Settings:
@@ -99,6 +124,12 @@ def load(environ: Mapping[str, str] | None = None, argv: list[str] | None = None
     smtp_host = env.get("SMTP_HOST", "").strip()
     registration = _choice(env, "REGISTRATION", "open", REGISTRATION_MODES)
     domains = _domains(env, registration)
+    oidc = _oidc(env)
+    local_passwords = _flag(env, "LOCAL_PASSWORDS", True)
+    if not local_passwords and oidc is None:
+        raise ConfigError(
+            "LOCAL_PASSWORDS=false needs single sign-on (OIDC_ISSUER), or nobody could sign in"
+        )
     return Settings(
         env=app_env,
         secret_key=secret_key,
@@ -136,6 +167,9 @@ def load(environ: Mapping[str, str] | None = None, argv: list[str] | None = None
         credential_retired_keys=_retired_keys(env),
         pdf_signing_p12=_optional_file(env, "PDF_SIGNING_CERT"),
         pdf_signing_password=env.get("PDF_SIGNING_PASSWORD", ""),
+        oidc=oidc,
+        local_passwords=local_passwords,
+        break_glass_admins=_break_glass(env),
     )
 
 
@@ -442,3 +476,108 @@ def _config_sets_workers(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return True
     return re.search(r"^\s*workers\s*=", text, re.MULTILINE) is not None
+
+
+# --- single sign-on -----------------------------------------------------------------------
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _oidc(env) -> OidcSettings | None:
+    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/")
+    if not issuer:
+        unused = [n for n in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") if env.get(n, "").strip()]
+        if unused:
+            raise ConfigError(f"{unused[0]} is set but OIDC_ISSUER is not; set both or neither")
+        return None
+    _check_issuer(issuer)
+    client_id = env.get("OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        raise ConfigError(
+            "OIDC_ISSUER is set but OIDC_CLIENT_ID is not; use the id of the app registration"
+        )
+    secret, private_key = _client_credentials(env)
+    scopes = " ".join(env.get("OIDC_SCOPES", "").split()) or "openid email profile"
+    if "openid" not in scopes.split():
+        raise ConfigError(f"OIDC_SCOPES={scopes!r} must contain openid")
+    role_map = _role_map(env.get("OIDC_ROLE_MAP", ""))
+    require_group = _flag(env, "OIDC_REQUIRE_GROUP", False)
+    if require_group and not role_map:
+        raise ConfigError("OIDC_REQUIRE_GROUP=true needs OIDC_ROLE_MAP (which groups may sign in)")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        private_key=private_key,
+        scopes=scopes,
+        department_claim=env.get("OIDC_DEPARTMENT_CLAIM", "").strip(),
+        groups_claim=env.get("OIDC_GROUPS_CLAIM", "").strip() or "groups",
+        role_map=role_map,
+        require_group=require_group,
+        email_verified_claim=env.get("OIDC_EMAIL_VERIFIED_CLAIM", "").strip() or "email_verified",
+        session_hours=_int(env, "OIDC_SESSION_HOURS", 12, 1, 720),
+    )
+
+
+def _check_issuer(issuer: str) -> None:
+    """https, or http on the loopback only (tests and local trials): an ID token
+    fetched in the clear could be read or changed on the way."""
+    parts = urlsplit(issuer)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return
+    if parts.scheme == "http" and parts.hostname:
+        raise ConfigError(
+            f"OIDC_ISSUER={issuer!r}: http:// is only accepted on the loopback (127.0.0.1); use https://"
+        )
+    raise ConfigError(
+        f"OIDC_ISSUER={issuer!r} is not valid; use the issuer URL, e.g. https://login.example.com/realms/firma"
+    )
+
+
+def _client_credentials(env) -> tuple[str, str]:
+    """(client secret, private key PEM): exactly one of them."""
+    secret = env.get("OIDC_CLIENT_SECRET", "").strip()
+    key_file = env.get("OIDC_PRIVATE_KEY_FILE", "").strip()
+    if bool(secret) == bool(key_file):
+        raise ConfigError(
+            "set exactly one of OIDC_CLIENT_SECRET and OIDC_PRIVATE_KEY_FILE (private_key_jwt)"
+        )
+    if not key_file:
+        return secret, ""
+    path = Path(key_file).expanduser()
+    try:
+        pem = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"OIDC_PRIVATE_KEY_FILE: cannot read {path}: {error}") from None
+    if "PRIVATE KEY-----" not in pem:
+        raise ConfigError(f"OIDC_PRIVATE_KEY_FILE: {path} holds no PEM private key")
+    return "", pem
+
+
+def _role_map(value: str) -> tuple[tuple[str, str], ...]:
+    """ "ki-hr=hr,ki-trainer=trainer" -> (("ki-hr", "hr"), ("ki-trainer", "trainer"))."""
+    from .accounts.access import ROLES  # a plain tuple; accounts imports nothing back
+
+    pairs = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        group, equals, role = part.rpartition("=")
+        if not equals or not group.strip() or role.strip() not in ROLES:
+            raise ConfigError(
+                f"OIDC_ROLE_MAP: {part!r} is not GROUP=ROLE with a role of {', '.join(ROLES)}"
+            )
+        pairs.append((group.strip(), role.strip()))
+    return tuple(pairs)
+
+
+def _break_glass(env) -> tuple[str, ...]:
+    addresses = tuple(
+        a.strip().lower() for a in env.get("BREAK_GLASS_ADMINS", "").split(",") if a.strip()
+    )
+    wrong = [a for a in addresses if "@" not in a]
+    if wrong:
+        raise ConfigError(f"BREAK_GLASS_ADMINS: not an e-mail address: {wrong[0]!r}")
+    return addresses

@@ -29,6 +29,7 @@ from . import (
     outbox,
     privacy,
     request_logs,
+    sso,
     templating,
     trainer,
     web,
@@ -38,7 +39,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # In order: a domain may rely on the ones before it (learning loads the catalog that
 # exams and certificates read). Each has init_app(app).
-DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard, privacy)
+DOMAINS = (accounts, learning, exams, certificates, hr, trainer, dashboard, privacy, sso)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -77,6 +78,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     request_logs.install()
     for domain in DOMAINS:
         domain.init_app(app)
+    app.config["CONTENT_SECURITY_POLICY"] = _content_security_policy(app)
     navigation.check(app)
     errors.init_app(app)
     app.after_request(_security_headers)
@@ -146,7 +148,21 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
 
 
+def _content_security_policy(app: Flask) -> str:
+    """Forms post to this site only; a domain may add an origin its forms are sent on
+    to (single sign-on: sign-out continues at the provider, and browsers apply
+    form-action to that redirect too)."""
+    origins = " ".join(app.config.get("FORM_ACTION_ORIGINS", ()))
+    policy = SECURITY_HEADERS["Content-Security-Policy"]
+    return (
+        policy.replace("form-action 'self'", f"form-action 'self' {origins}") if origins else policy
+    )
+
+
 def _security_headers(response):
+    response.headers.setdefault(
+        "Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"]
+    )
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if current_app.config["SETTINGS"].production:  # TLS at the proxy: browsers keep to it

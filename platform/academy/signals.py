@@ -37,3 +37,7 @@ exam_graded = _signals.signal("exam-graded")
 # they kept as evidence (a list of model instances), which are deleted when the evidence
 # retention ends.
 person_erasing = _signals.signal("person-erasing")
+
+# A question asked when a person signs out: where the browser goes next. Single sign-on
+# answers with its provider's end-session address (RP-initiated logout) or None. No kwargs.
+signing_out = _signals.signal("signing-out")

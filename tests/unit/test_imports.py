@@ -20,6 +20,7 @@ PURE = [
     "academy.accounts.passwords",  # zxcvbn is imported on first use
     "academy.trainer.archive",
     "academy.trainer.statistics",
+    "academy.sso.claims",
 ]
 PROBE = """
 import json, sys

@@ -111,3 +111,16 @@ def test_the_notice_follows_settings_and_configuration(make_app, signed_in):
     assert "dsb@firma.example" in page
     assert "30 Tage nach der Abgabe" in page and "4 Jahre" in page
     assert "löschen Sie Ihr Konto selbst" in page
+
+
+def test_the_notice_names_the_company_sign_in_as_a_processor(make_app):
+    """Issue 13: processors from the configuration, the single sign-on provider too."""
+    plain = make_app().test_client().get("/privacy").get_data(as_text=True)
+    assert "Firmenkonto über" not in plain
+    app = make_app(
+        OIDC_ISSUER="https://login.firma.example/realms/firma",
+        OIDC_CLIENT_ID="academy",
+        OIDC_CLIENT_SECRET="geheim",
+    )
+    page = app.test_client().get("/privacy").get_data(as_text=True)
+    assert "Anmeldung mit dem Firmenkonto über login.firma.example" in page

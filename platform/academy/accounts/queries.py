@@ -170,3 +170,8 @@ def department_by_name(name: str) -> Department | None:
 
 def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.key)))
+
+
+def active_people() -> list[User]:
+    """Everyone who may sign in (the directory sync compares them with its file)."""
+    return list(db.session.scalars(select(User).where(User.active.is_(True))).unique())

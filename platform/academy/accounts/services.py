@@ -349,6 +349,19 @@ def _mark_verified(user: User) -> None:
     db.session.flush()
 
 
+def may_use_password(email: str) -> bool:
+    """With LOCAL_PASSWORDS=false (single sign-on for everyone) only the break-glass
+    admins sign in with a password, and only while they hold the admin role."""
+    settings = current_app.config["SETTINGS"]
+    if settings.local_passwords:
+        return True
+    address = normalize_email(email)
+    if address not in settings.break_glass_admins:
+        return False
+    user = queries.user_by_email(address)
+    return user is not None and "admin" in user.roles
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, else None (the same time either
     way). Raises AccountRefused(UNCONFIRMED) for the right password of an account whose
@@ -456,6 +469,50 @@ def set_active(user: User, active: bool, by: User) -> None:
         user.session_version += 1  # signs the person out at once
     db.session.flush()
     audit.record("account.reactivated" if active else "account.deactivated", by, user, person=user)
+
+
+def replace_roles(
+    user: User, roles: Iterable[str], managed: Iterable[str], by: User | None
+) -> bool:
+    """Single sign-on: the person holds exactly those of the `managed` roles that
+    `roles` names; roles outside `managed` stay as they are. True when something changed."""
+    managed = set(managed)
+    wanted = (user.roles - managed) | ({r for r in roles if r in ROLES} & managed)
+    if wanted == user.roles:
+        return False
+    before = sorted(user.roles)
+    user.role_rows = [r for r in user.role_rows if r.name in wanted] + [
+        Role(name=name) for name in sorted(wanted - user.roles)
+    ]
+    db.session.flush()
+    audit.record(
+        "account.roles_changed", by, user, person=user, before=before, after=sorted(wanted)
+    )
+    return True
+
+
+def change_email(user: User, email: str, by: User | None) -> None:
+    """A new address (single sign-on follows the company's); the caller has checked
+    that no other account holds it."""
+    user.email = normalize_email(email)
+    db.session.flush()
+    audit.record("account.email_changed", by, user, person=user)
+
+
+def deactivate_people(users: Iterable[User], by: User | None) -> int:
+    """Lock many accounts at once (the directory sync); their history and certificates
+    stay. Each is signed out everywhere. Returns how many were active."""
+    count = 0
+    now = clock.utcnow()
+    for user in users:
+        if not user.active:
+            continue
+        user.active, user.deactivated_at = False, now
+        user.session_version += 1
+        audit.record("account.deactivated", by, user, person=user)
+        count += 1
+    db.session.flush()
+    return count
 
 
 def create_invitation(email: str, roles: Iterable[str], by: User | None) -> str:

@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..config import LANGUAGES
 from ..extensions import db, limiter
+from ..signals import signing_out
 from ..web import found, list_params, safe_next
 from . import access, limits, mails, queries, services
 from .forms import (
@@ -55,7 +56,11 @@ def login():
     form = LoginForm()
     if not _remember_allowed():
         del form.remember
+    settings = current_app.config["SETTINGS"]
     if form.validate_on_submit():
+        if not services.may_use_password(form.email.data):
+            flash(_("Bitte melden Sie sich mit Ihrem Firmenkonto an."), "error")
+            return _login_page(form, settings), 403
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except AccountRefused as refusal:  # the right password, the address unconfirmed
@@ -67,10 +72,18 @@ def login():
             _start_session(user, remember=_remember_allowed() and form.remember.data)
             return redirect(safe_next())
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
+    return _login_page(form, settings), _status(form)
+
+
+def _login_page(form: LoginForm, settings) -> str:
     registration_open = queries.registration_policy()[0] != "closed"
     return render_template(
-        "accounts/login.html", form=form, registration_open=registration_open
-    ), _status(form)
+        "accounts/login.html",
+        form=form,
+        registration_open=registration_open and settings.local_passwords,
+        sso=settings.oidc is not None,
+        passwords=settings.local_passwords,
+    )
 
 
 def _remember_allowed() -> bool:
@@ -87,12 +100,19 @@ def _start_session(user, remember: bool = False) -> None:
 @bp.post("/logout")
 @access.public
 def logout():
+    """Ends the local session and every copy of it; a session begun at the company's
+    provider ends there too when it offers that (its receiver of `signing_out` answers
+    with the address)."""
+    answers = signing_out.send(current_app._get_current_object())
     if current_user.is_authenticated:
         # Copies of the session or remember-me cookie stop working too.
         services.sign_out(current_user._get_current_object())
         db.session.commit()
     logout_user()
     session.clear()
+    elsewhere = next((url for _receiver, url in answers if url), None)
+    if elsewhere:
+        return redirect(elsewhere)
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -103,7 +123,7 @@ def logout():
 @limiter.limit(limits.MAIL_PER_ADDRESS, key_func=limits.typed_address, methods=["POST"])
 def register():
     mode, domains = queries.registration_policy()
-    if mode == "closed":
+    if mode == "closed" or not current_app.config["SETTINGS"].local_passwords:
         return render_template("accounts/registration_closed.html"), 403
     form = RegisterForm()
     if form.validate_on_submit():
@@ -192,7 +212,11 @@ def confirm_email(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found_user = services.create_password_reset(form.email.data)
+        found_user = (
+            services.create_password_reset(form.email.data)
+            if services.may_use_password(form.email.data)
+            else None
+        )
         if found_user is not None:
             mails.send_password_reset(*found_user)  # queued; leaves after the commit
         db.session.commit()
@@ -235,6 +259,9 @@ def accept_invitation(token: str):
     invitation = queries.open_invitation(token)
     if invitation is None:
         return render_template("accounts/token_invalid.html"), 404
+    if not current_app.config["SETTINGS"].local_passwords:  # nobody sets a password
+        flash(_("Bitte melden Sie sich mit Ihrem Firmenkonto an."), "success")
+        return redirect(url_for("accounts.login"))
     form = AcceptInvitationForm()
     form.personal = (invitation.email,)
     added_by_hr = queries.user_by_email(invitation.email)

@@ -1,6 +1,7 @@
 """HR's commands, for automation and cron:
 
     flask --app app people import FILE [--dry-run] [--invite]
+    flask --app app people sync FILE [--dry-run] [--max-deactivations N|N%]
     flask --app app assignments create --course SLUG (--department NAME | --email ADDRESS | --all)
                                        (--due YYYY-MM-DD | --due-days N)
     flask --app app reports evidence [--course SLUG] [--department NAME]
@@ -85,6 +86,48 @@ def import_people(file: Path, dry_run: bool, invite: bool) -> None:
     db.session.commit()
     delivery = outbox.deliver() if tokens else outbox.Delivery()
     _import_summary(report, len(tokens), delivery)
+
+
+@people_cli.command("sync")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change, who would be deactivated.")
+@click.option(
+    "--max-deactivations",
+    default="10%",
+    show_default=True,
+    help="Refuse (change nothing) if more people would be deactivated: a number or a share like 10%.",
+)
+def sync_people(file: Path, dry_run: bool, max_deactivations: str) -> None:
+    """The directory's nightly export: import FILE and deactivate everyone active who is
+    not in it (history and certificates stay). The break-glass admins are kept."""
+    sync = _sync_limit(max_deactivations)
+    with force_locale("en"):
+        report, _tokens = imports.run(
+            file.read_bytes(), None, EVERYTHING, dry_run=dry_run, invite=False, sync=sync
+        )
+        for problem in report.problems:
+            click.echo(f"{file}:{problem.line}: {problem.message}")
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} problem(s); nothing was changed")
+    db.session.commit()
+    verb = "would be deactivated" if dry_run else "deactivated"
+    for address in report.deactivated:
+        click.echo(f"{verb}: {address}")
+    _import_summary(report, 0, outbox.Delivery())
+    click.echo(f"{len(report.deactivated)} person(s) {verb}")
+
+
+def _sync_limit(value: str) -> imports.Sync:
+    keep = current_app.config["SETTINGS"].break_glass_admins
+    text = value.strip()
+    number = text.removesuffix("%")
+    if not number.isdigit() or (text.endswith("%") and int(number) > 100):
+        raise click.BadParameter(
+            f"{value!r}: use a whole number or a share like 10%", param_hint="--max-deactivations"
+        )
+    if text.endswith("%"):
+        return imports.Sync(share=int(number) / 100, keep=keep)
+    return imports.Sync(limit=int(number), keep=keep)
 
 
 def _import_summary(report: imports.Report, invited: int, delivery: outbox.Delivery) -> None:

@@ -81,6 +81,7 @@ class Report:
     departments_created: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
+    deactivated: list[str] = field(default_factory=list)  # sync: active people not in the file
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -346,10 +347,35 @@ def _check_row(row: Row, ctx: Context, in_file: set[str]) -> list[Problem]:
     return problems
 
 
-def run(data: bytes, by: User | None, scope: Scope, *, dry_run: bool, invite: bool):
+@dataclass(frozen=True)
+class Sync:
+    """The directory sync: everyone active who is not in the file is deactivated,
+    unless that is more than `limit` people (a truncated export must not lock out the
+    company). `keep` are addresses never deactivated (the break-glass admins)."""
+
+    limit: int | None = None
+    share: float | None = None  # of the active people, e.g. 0.1
+    keep: tuple[str, ...] = ()
+
+    def allowed(self, active: int) -> int:
+        if self.limit is not None:
+            return self.limit
+        return int(active * (self.share or 0))
+
+
+def run(
+    data: bytes,
+    by: User | None,
+    scope: Scope,
+    *,
+    dry_run: bool,
+    invite: bool,
+    sync: Sync | None = None,
+):
     """Check the file and apply it (dry run: apply in a savepoint, then roll back).
     Returns the report and, for `invite`, (address, token) of each new person; with
-    problems nothing is changed and no token is made."""
+    problems nothing is changed and no token is made. With `sync`, everyone active who
+    is not in the file is deactivated as well."""
     rows, problems = read(data)
     report = Report(rows=len(rows), dry_run=dry_run)
     ctx = context(rows, by, scope)
@@ -359,6 +385,8 @@ def run(data: bytes, by: User | None, scope: Scope, *, dry_run: bool, invite: bo
         return report, []
     savepoint = db.session.begin_nested()
     tokens = _apply(rows, ctx, report, invite=invite and not dry_run)
+    if sync is not None and not report.problems:
+        _deactivate_missing(rows, report, sync, by)
     if dry_run or report.problems:
         savepoint.rollback()
         return report, []
@@ -370,8 +398,33 @@ def run(data: bytes, by: User | None, scope: Scope, *, dry_run: bool, invite: bo
         created=len(report.created),
         updated=len(report.updated),
         departments_created=report.departments_created,
+        deactivated=len(report.deactivated),
     )
     return report, tokens
+
+
+def _deactivate_missing(rows: list[Row], report: Report, sync: Sync, by: User | None) -> None:
+    """Deactivate the active people the file leaves out; their history and
+    certificates stay (deactivation deletes nothing)."""
+    in_file = {row.email for row in rows} | set(sync.keep)
+    active = people.active_people()
+    leaving = [person for person in active if person.email not in in_file]
+    allowed = sync.allowed(len(active))
+    if len(leaving) > allowed:
+        report.problems.append(
+            Problem(
+                1,
+                _l(
+                    "%(count)d von %(active)d aktiven Personen stehen nicht in der Datei; höchstens %(allowed)d dürfen gesperrt werden. Prüfen Sie die Datei oder erhöhen Sie die Grenze.",
+                    count=len(leaving),
+                    active=len(active),
+                    allowed=allowed,
+                ),
+            )
+        )
+        return
+    report.deactivated = sorted(person.email for person in leaving)
+    accounts.deactivate_people(leaving, by)
 
 
 def _apply(rows: list[Row], ctx: Context, report: Report, invite: bool) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..hr import personal_data as hr
 from ..learning import personal_data as learning
 from ..personal_data import Kind, Table
+from ..sso import personal_data as sso
 from ..trainer import personal_data as trainer
 from . import personal_data as privacy
 from .settings import INVITATION_RECORD_DAYS, PrivacySettings
@@ -36,6 +37,7 @@ DOMAIN_TABLES: tuple[Table, ...] = (
     *hr.TABLES,
     *trainer.TABLES,
     *privacy.TABLES,
+    *sso.TABLES,
 )
 ROOT = "users"  # the table of people
 

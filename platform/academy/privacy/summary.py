@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import format_date, format_datetime
@@ -159,5 +160,12 @@ def processors(settings: PrivacySettings) -> list[str]:
     found = []
     if config.smtp_host:
         found.append(_("E-Mail-Versand über den Mailserver %(host)s", host=config.smtp_host))
+    if config.oidc is not None:
+        found.append(
+            _(
+                "Anmeldung mit dem Firmenkonto über %(issuer)s (erhält die Anmeldungen, übermittelt Name, E-Mail-Adresse, Abteilung und Gruppen)",
+                issuer=urlsplit(config.oidc.issuer).hostname or config.oidc.issuer,
+            )
+        )
     found.extend(line.strip() for line in settings.processors.splitlines() if line.strip())
     return found
