@@ -22,6 +22,7 @@ from . import (
     dashboard,
     errors,
     exams,
+    health,
     hr,
     learning,
     navigation,
@@ -72,6 +73,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     web.init_app(app)  # before the domains: their routes use its converter
     for domain in DOMAINS:
         domain.init_app(app)
+    health.init_app(app)
     navigation.check(app)
     errors.init_app(app)
     app.after_request(_security_headers)
@@ -148,6 +150,8 @@ def _security_headers(response):
     if request.endpoint == "static":
         return response
     view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "sessionless", False):  # /healthz: never a user query, sets no-store
+        return response
     if getattr(view, "noindex", False):
         response.headers.setdefault("X-Robots-Tag", "noindex")
     if current_user.is_authenticated:  # a page about a person: no shared or disk cache
