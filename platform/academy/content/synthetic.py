@@ -49,7 +49,7 @@ def _paragraph(seed: int, sentences: int = 5) -> str:
     return " ".join(_sentence(seed + i) for i in range(sentences))
 
 
-def course_md(modules: int, questions: int) -> str:
+def course_md(modules: int, questions: int, extra: str = "") -> str:
     drawn = min(20, questions)
     return (
         "---\n"
@@ -60,6 +60,7 @@ def course_md(modules: int, questions: int) -> str:
         "pass_mark: 80\n"
         f"exam_questions: {drawn}\n"
         "validity_months: 12\n"
+        f"{extra}"
         "---\n\n"
         f"{_paragraph(1)}\n"
     )
@@ -110,14 +111,19 @@ def exam_md(modules: int, questions: int) -> str:
 
 
 def write(
-    folder: Path, modules: int = 200, questions: int = 2000, slug: str = "grosser-kurs"
+    folder: Path,
+    modules: int = 200,
+    questions: int = 2000,
+    slug: str = "grosser-kurs",
+    front_matter: str = "",
 ) -> Path:
-    """Write the course into folder/slug (replacing files of an earlier run)."""
+    """Write the course into folder/slug (replacing files of an earlier run);
+    `front_matter` adds lines to course.md's settings (e.g. exam limits)."""
     if modules < 1 or questions < 1:
         raise ValueError("a course needs at least one module and one question")
     course = folder / slug
     course.mkdir(parents=True, exist_ok=True)
-    (course / "course.md").write_text(course_md(modules, questions), encoding="utf-8")
+    (course / "course.md").write_text(course_md(modules, questions, front_matter), encoding="utf-8")
     for number in range(1, modules + 1):
         path = course / f"{number:03d}-modul-{number:03d}.md"
         path.write_text(module_md(number), encoding="utf-8")
