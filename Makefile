@@ -38,8 +38,10 @@ format: install
 	$(VENV)/bin/ruff format platform tests bench app.py
 	$(VENV)/bin/ruff check --fix platform tests bench app.py
 
+# BENCH_ARGS="--quick" for about a minute; BENCH_DATABASE_URL=postgresql+psycopg://…/bench adds
+# PostgreSQL (its public schema is dropped and re-created).
 bench: install
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 # HR figures and exports at 50,000 people (SQLite; BENCH_ARGS="--database-url … --reset" for PostgreSQL)
 bench-hr: install

@@ -23,6 +23,7 @@ from . import (
     dashboard,
     errors,
     exams,
+    health,
     hr,
     learning,
     navigation,
@@ -79,6 +80,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     for domain in DOMAINS:
         domain.init_app(app)
     app.config["CONTENT_SECURITY_POLICY"] = _content_security_policy(app)
+    health.init_app(app)
     navigation.check(app)
     errors.init_app(app)
     app.after_request(_security_headers)
@@ -170,6 +172,8 @@ def _security_headers(response):
     if request.endpoint == "static":
         return response
     view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "sessionless", False):  # /healthz: never a user query, sets no-store
+        return response
     if getattr(view, "noindex", False):  # pages for one reader (verification): not kept
         response.headers.setdefault("X-Robots-Tag", "noindex")
         response.headers["Cache-Control"] = "no-store"

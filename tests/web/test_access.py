@@ -332,3 +332,11 @@ def test_menu_shows_each_role_its_areas(world):
     assert "/trainer/" in menus["trainer"] and "/trainer/" in menus["admin"]  # admins train
     assert "/trainer/" not in menus["learner"] and "/trainer/" not in menus["hr"]
     assert "/retraining/overview" in menus["hr"] and "/retraining/" not in menus["learner"]
+
+
+def test_the_health_check_is_in_the_matrix_for_everyone(app):
+    """/healthz is walked by the matrix above (200 for every role, no write) and needs no
+    sign-in: load balancers probe it without a session."""
+    (rule,) = [r for r in routes(app, "GET") if r.rule == "/healthz"]
+    assert access.rule_of(app.view_functions[rule.endpoint]) == access.PUBLIC
+    assert all(expected_status(app, rule.endpoint, role) == 200 for role in ROLES)

@@ -21,6 +21,7 @@ from academy.outbox import MailStatus, OutboxMail
 from academy.request_logs import RedactingFilter
 from tests.fixtures.mail import free_port, mail_text, wait_for
 from tests.fixtures.settings import PRODUCTION_SECRET_KEY, make_environ
+from tests.fixtures.tools import stop
 from tests.fixtures.web import login, post
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,8 +140,7 @@ def gunicorn_server(app, database_url, tmp_path):
                 time.sleep(0.1)
         yield port, log
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def test_gunicorn_access_log_shows_no_token(gunicorn_server):

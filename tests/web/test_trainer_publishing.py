@@ -19,6 +19,7 @@ from sqlalchemy import event
 from academy.extensions import db
 from tests.fixtures.course_files import COURSE_MD, MODULE_1, MODULE_2, write_course
 from tests.fixtures.settings import ROOT, make_environ
+from tests.fixtures.tools import stop
 from tests.fixtures.web import login
 from tests.fixtures.workbench import edit_file, publish
 
@@ -183,14 +184,8 @@ def two_servers(course_app, database_url, tmp_path):
                 pytest.fail(f"server on {port} did not start (exit {process.poll()}):\n{log_text}")
         yield ports
     finally:
-        for process in processes:
-            process.terminate()
         for process, log in zip(processes, logs, strict=True):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # a loaded machine: no graceful stop then
-                process.kill()
-                process.wait()
+            stop(process)
             log.close()
 
 

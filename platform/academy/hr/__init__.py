@@ -22,7 +22,13 @@ def init_app(app) -> None:
     # upload, before any view runs, under the site-wide size limit.
     app.before_request_funcs.setdefault(None, []).insert(0, views.files.allow_large_import)
     app.jinja_env.globals.update(hr_today=clock.today)  # the start page's "overdue"
-    for group in (cli.people_cli, cli.assignments_cli, cli.reports_cli, cli.reminders_cli):
+    for group in (
+        cli.people_cli,
+        cli.assignments_cli,
+        cli.reports_cli,
+        cli.reminders_cli,
+        cli.demo_cli,
+    ):
         app.cli.add_command(group)
     # Only this app's signals: tests build several apps in one process.
     signals.certificate_issued.connect(services.renew_after_certificate, sender=app)

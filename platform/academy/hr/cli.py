@@ -7,6 +7,8 @@
     flask --app app reports evidence [--course SLUG] [--department NAME]
                                      --format csv|xlsx|pdf --output FILE
     flask --app app reminders send [--dry-run]
+    flask --app app demo seed --learners N [--password-stdin]
+    flask --app app demo course FOLDER [--modules 200] [--questions 2000]
 
 Commands act as the platform itself (audit actor: none) and see every department.
 Messages are English; the files they write are in --language (default German).
@@ -14,6 +16,7 @@ Messages are English; the files they write are in --language (default German).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -37,6 +40,9 @@ people_cli = AppGroup("people", help="People and departments.")
 assignments_cli = AppGroup("assignments", help="Assign courses with due dates.")
 reports_cli = AppGroup("reports", help="Evidence reports for auditors.")
 reminders_cli = AppGroup("reminders", help="Reminder mails (run daily from cron or a timer).")
+demo_cli = AppGroup(
+    "demo", help="Synthetic data for load tests and benchmarks (not in production)."
+)
 
 EVERYTHING = Scope(everything=True)
 
@@ -306,3 +312,58 @@ def _dry_run(planned: list[reminders.Planned]) -> None:
             f"would retry: {reminder.kind} to {reminder.recipient.email} ({reminder.course_slug}, {reminder.status})"
         )
     click.echo(f"dry run: {len(new)} new reminder(s), {len(waiting)} to retry; nothing sent")
+
+
+# --- synthetic data ---------------------------------------------------------------------
+
+
+def _not_in_production() -> None:
+    if current_app.config["SETTINGS"].production:
+        raise click.ClickException("synthetic data is not created in production")
+
+
+@demo_cli.command("seed")
+@click.option("--learners", type=click.IntRange(1, 1_000_000), required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read one password from stdin for every seeded person (else they cannot sign in).",
+)
+def demo_seed(learners: int, password_stdin: bool) -> None:
+    """People in departments with assignments, reading, attempts and certificates."""
+    import time
+
+    from ..accounts.services import hash_password
+    from . import seed
+
+    _not_in_production()
+    password_hash = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < 8:
+            raise click.ClickException("the password needs at least 8 characters")
+        password_hash = hash_password(password)
+    started = time.perf_counter()
+    try:
+        seeded = seed.seed(learners, password_hash)
+    except seed.SeedRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    db.session.commit()
+    rows = ", ".join(f"{table} {count}" for table, count in sorted(seeded.rows.items()))
+    stages = ", ".join(f"{stage} {count}" for stage, count in seeded.stages.items())
+    click.echo(f"seeded {learners} people in {time.perf_counter() - started:.1f} s")
+    click.echo(f"rows: {rows}")
+    click.echo(f"stages: {stages}")
+
+
+@demo_cli.command("course")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--modules", type=click.IntRange(1, 2000), default=200, show_default=True)
+@click.option("--questions", type=click.IntRange(1, 50_000), default=2000, show_default=True)
+@click.option("--slug", default="grosser-kurs", show_default=True)
+def demo_course(folder: Path, modules: int, questions: int, slug: str) -> None:
+    """Write a large synthetic course into FOLDER/<slug> (use FOLDER as COURSES_DIR)."""
+    from ..content import synthetic
+
+    course = synthetic.write(folder, modules, questions, slug)
+    click.echo(f"wrote {course} ({modules} modules, {questions} exam questions)")

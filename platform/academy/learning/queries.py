@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..content import Catalog, Course, Module
 from ..extensions import db
@@ -82,14 +82,24 @@ class CourseProgress:
         return next(iter(self.unfinished_modules()), None)
 
 
+# Built once: every lesson view runs it, and building the statement cost as much as
+# running it. Executed on the session's connection (a Core query: no ORM bookkeeping).
+_PROGRESS = select(
+    ModuleCompletion.module_slug,
+    ModuleCompletion.module_version,
+    ModuleCompletion.completed_at,
+).where(
+    ModuleCompletion.user_id == bindparam("user_id"),
+    ModuleCompletion.course_slug == bindparam("course_slug"),
+)
+
+
 def course_progress(user, course: Course) -> CourseProgress:
-    rows = db.session.execute(
-        select(
-            ModuleCompletion.module_slug,
-            ModuleCompletion.module_version,
-            ModuleCompletion.completed_at,
-        ).where(ModuleCompletion.user_id == user.id, ModuleCompletion.course_slug == course.slug)
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(_PROGRESS, {"user_id": user.id, "course_slug": course.slug})
+        .all()
+    )
     last = max((r.completed_at for r in rows), default=None)
     return CourseProgress(course, {r.module_slug: r.module_version for r in rows}, last)
 

@@ -12,7 +12,7 @@ from ..accounts import access
 from ..content.media import SERVED
 from ..extensions import db
 from ..web import found
-from . import queries, services
+from . import pages, queries, services
 from .fragments import module_fragments
 
 bp = Blueprint("learning", __name__)
@@ -25,9 +25,15 @@ MEDIA_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'un
 def module(slug: str, module_slug: str):
     course = found(queries.visible_course(slug, current_user))
     module = found(course.module(module_slug))
-    progress = (
-        queries.course_progress(current_user, course) if current_user.is_authenticated else None
+    if not current_user.is_authenticated:
+        return _module_page(course, module, None)
+    progress = queries.course_progress(current_user, course)
+    return pages.lesson_page(
+        course, module, progress, lambda **marks: _module_page(course, module, progress, **marks)
     )
+
+
+def _module_page(course, module, progress, **marks) -> str:
     previous, following = course.neighbours(module)
     return render_template(
         "learning/module.html",
@@ -37,6 +43,7 @@ def module(slug: str, module_slug: str):
         previous=previous,
         following=following,
         fragments=module_fragments(module),
+        **marks,
     )
 
 

@@ -49,8 +49,9 @@ def attachment(filename: str) -> dict[str, str]:
 def allow_large_import() -> None:
     """A before-request hook: the import takes files larger than the site-wide limit,
     from HR only (nobody else gets a large request body read)."""
-    is_hr = current_user.is_authenticated and current_user.has_any_role(*HR)
-    if request.endpoint == "hr.people_import" and is_hr:
+    if request.endpoint != "hr.people_import":  # before current_user: no user query elsewhere
+        return
+    if current_user.is_authenticated and current_user.has_any_role(*HR):
         request.max_content_length = MAX_IMPORT_BYTES
 
 
