@@ -76,6 +76,7 @@ def test_the_admin_sets_what_hr_and_the_public_see_and_it_is_audited(app, create
     login(client, "admin@firma.example")
     page = client.get("/admin/privacy/settings").get_data(as_text=True)
     assert 'name="hr_min_group"' in page and 'value="5"' in page
+    assert "die Einladung selbst bleibt noch 30 Tage" in page  # INVITATION_RECORD_DAYS
     form = {
         "answers_days": "90",
         "sign_ins_days": "90",

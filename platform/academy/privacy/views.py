@@ -31,6 +31,7 @@ from . import export, pdf, queries, retention, services, summary
 from .forms import AuditFilterForm, EraseForm, EraseOwnAccountForm, SettingsForm
 from .labels import action_label
 from .outcomes import PrivacyRefused
+from .settings import INVITATION_RECORD_DAYS
 
 bp = Blueprint("privacy", __name__)
 
@@ -234,6 +235,7 @@ def admin_settings():
         form=form,
         preview=retention.preview(),
         last_run=queries.latest_event("retention.applied"),
+        invitation_record_days=INVITATION_RECORD_DAYS,
     ), 400 if form.is_submitted() else 200
 
 
