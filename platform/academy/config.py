@@ -61,6 +61,7 @@ class Settings:
     reminder_overdue_every: int  # days between reminders once overdue; 0: none
     reminder_expiry_days: tuple[int, ...]  # days before a certificate expires
     reminder_manager_copy: bool  # overdue reminders also go to the person's manager
+    retraining_due_days: int  # a retraining after a material change is due this many days on
     ratelimit_storage_uri: str
     ratelimit_enabled: bool
     remember_days: int  # how long "stay signed in" lasts; 0: not offered
@@ -155,6 +156,7 @@ def load(environ: Mapping[str, str] | None = None, argv: list[str] | None = None
         reminder_overdue_every=_int(env, "REMINDER_OVERDUE_EVERY_DAYS", 7, 0, 365),
         reminder_expiry_days=_days(env, "REMINDER_DAYS_BEFORE_EXPIRY", (30,)),
         reminder_manager_copy=_flag(env, "REMINDER_MANAGER_COPY", False),
+        retraining_due_days=_int(env, "RETRAINING_DUE_DAYS", 30, 1, 365),
         ratelimit_storage_uri=_ratelimit_uri(env, app_env, argv),
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED", True),
         remember_days=_int(env, "REMEMBER_ME_DAYS", 14, 0, 30),

@@ -31,6 +31,16 @@ people_placed = _signals.signal("people-placed")
 # attempt graded in time, passed or not, final exam or re-check
 exam_graded = _signals.signal("exam-graded")
 
+# Sent by trainer when a material change asks people certified on an older version to
+# retrain, in the transaction that records it; hr turns it into retraining assignments.
+# kwargs: people (list of User), course_slug, number (the version's number), modules (the
+# slugs to re-read), by (the publisher, or None for the command line)
+retraining_assigned = _signals.signal("retraining-assigned")
+# Sent by trainer when a person's retraining is done (re-check passed, or the modules
+# read when they have no questions); hr completes the retraining assignment.
+# kwargs: user, course_slug
+retraining_completed = _signals.signal("retraining-completed")
+
 # Sent by privacy before a person's account and records are deleted, so that a domain can
 # keep what must stay as evidence under a pseudonym (certificates) or remove what the
 # foreign keys do not reach. kwargs: user, pseudonym (str). Receivers return the rows

@@ -84,3 +84,41 @@ def test_upgrading_keeps_the_data_of_every_person(empty_database, tmp_path):
             kept = connection.execute(text("SELECT count(*) FROM module_completions")).scalar()
         db.engine.dispose()
     assert kept == 1
+
+
+def test_0012_makes_open_retrainings_assignments_and_goes_back(empty_database, tmp_path):
+    """Open retrainings become assignments of kind "retraining" beside the person's open
+    renewal of the course; downgrading removes them and restores the old index."""
+    from datetime import datetime
+
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(make_environ(empty_database, tmp_path))
+    now = datetime(2026, 1, 1)
+    with app.app_context():
+        upgrade(revision="0011")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO users (id, email, name, active, session_version, created_at)"
+                " VALUES (1, 'a@firma.example', 'A', true, 1, :t)",
+                "INSERT INTO assignments (user_id, course_slug, due_on, assigned_at)"
+                " VALUES (1, 'kurs', '2027-01-01', :t)",
+                "INSERT INTO course_versions (id, course_slug, number, version, archive,"
+                " published_at, note, change, modules)"
+                " VALUES (1, 'kurs', 1, 'v2', :b, :t, 'neu', 'material', '[\"eins\"]')",
+                "INSERT INTO retrainings (user_id, course_slug, version_id, earned_on, modules,"
+                " assigned_at) VALUES (1, 'kurs', 1, 'v1', '[\"eins\"]', :t)",
+            ):
+                connection.execute(text(statement), {"t": now, "b": b"zip"})
+        upgrade(revision="0012")
+        with db.engine.connect() as connection:
+            kinds = (
+                connection.execute(text("SELECT kind FROM assignments ORDER BY id")).scalars().all()
+            )
+        assert kinds == ["course", "retraining"]
+        downgrade(revision="0011")
+        with db.engine.connect() as connection:
+            left = connection.execute(text("SELECT count(*) FROM assignments")).scalar()
+            columns = {c["name"] for c in inspect(connection).get_columns("assignments")}
+        assert left == 1 and "kind" not in columns
+        db.engine.dispose()

@@ -1,5 +1,6 @@
-"""Retraining after a material change: certified people get a notice on their start page,
-re-read the changed modules and pass a short re-check; HR sees who is behind."""
+"""Retraining after a material change: certified people see it among their assignments on
+the start page, re-read the changed modules and pass a short re-check; HR sees who is
+behind (the assignment itself: test_retraining_assignments.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ SLUG = "testkurs"
 
 @pytest.fixture
 def world(make_app, create_user, tmp_path):
+    return certified_world(make_app, create_user, tmp_path)
+
+
+def certified_world(make_app, create_user, tmp_path):
     """A certified learner, a learner still reading, a trainer and HR."""
     write_course(tmp_path / "courses")
     app = make_app(COURSES_DIR=str(tmp_path / "courses"))
@@ -63,9 +68,9 @@ def test_a_material_change_asks_certified_people_to_retrain(world):
         earned_on,
     )
     home = clients["certified"].get("/").get_data(as_text=True)
-    assert "Ihre Kurse wurden inhaltlich aktualisiert" in home
+    assert "Zur Nachschulung" in home
     assert f"/retraining/{retraining.id}" in home
-    assert "inhaltlich aktualisiert" not in clients["reading"].get("/").get_data(as_text=True)
+    assert "Zur Nachschulung" not in clients["reading"].get("/").get_data(as_text=True)
     overview = clients["hr"].get("/retraining/overview").get_data(as_text=True)
     assert "Person 1" in overview and earned_on in overview
     assert clients["certified"].get("/retraining/overview").status_code == 403
@@ -98,7 +103,7 @@ def test_reading_and_passing_the_recheck_completes_the_retraining(world):
     )
     (done,) = retrainings(app)
     assert done.completed_at is not None and done.recheck_attempt_id == attempt_id
-    assert "inhaltlich aktualisiert" not in learner.get("/").get_data(as_text=True)
+    assert "Zur Nachschulung" not in learner.get("/").get_data(as_text=True)
     assert "Erledigt am" in learner.get(page).get_data(as_text=True)
     assert "Niemand muss nachschulen." in clients["hr"].get("/retraining/overview").get_data(
         as_text=True

@@ -123,6 +123,29 @@ def test_previews_show_drafts_and_working_copies_to_trainers_only(make_app, crea
     assert "Noch geheim." not in trainer.get("/courses/offen/zweites").get_data(as_text=True)
 
 
+def test_the_module_preview_is_the_learners_page(make_app, create_user, tmp_path):
+    """One layout for both (learning/_module_page.html): what changes on the learners'
+    page shows in the preview; only the links and the end of the page differ."""
+    write_course(tmp_path / "courses")
+    app = make_app(COURSES_DIR=str(tmp_path / "courses"))
+    trainer = client_for(app, create_user, "trainer")
+    learner = client_for(app, create_user)
+    preview = trainer.get("/trainer/preview/live/testkurs/zweites").get_data(as_text=True)
+    page = learner.get("/courses/testkurs/zweites").get_data(as_text=True)
+
+    def lesson(html: str) -> str:
+        start = html.index('<header class="module-header">')
+        return html[start : html.index('<section class="module-end"', start)]
+
+    def without_badge(html: str) -> str:  # the learner's reading state is not previewed
+        return html.split("·", 1)[0] + html.split("</p>", 1)[1]
+
+    assert without_badge(lesson(preview)) == without_badge(lesson(page))
+    assert 'data-toc-title="Inhalt"' in preview  # the learners' sidebar, scripted alike
+    assert 'href="/trainer/preview/live/testkurs/erstes"' in preview
+    assert "Hier schließen Lernende das Modul ab." in preview and "<form" not in lesson(preview)
+
+
 def test_exam_pool_and_question_preview_show_answers_source_line_and_module(
     make_app, create_user, tmp_path
 ):

@@ -33,6 +33,8 @@ def init_app(app) -> None:
     # Only this app's signals: tests build several apps in one process.
     signals.certificate_issued.connect(services.renew_after_certificate, sender=app)
     signals.people_placed.connect(services.apply_rules, sender=app)
+    signals.retraining_assigned.connect(services.assign_retraining, sender=app)
+    signals.retraining_completed.connect(services.complete_retraining, sender=app)
     hr = ("hr", "admin")
     navigation.add(
         app,

@@ -1,6 +1,7 @@
 """The evidence report: for every person in scope and every course they are assigned or
 hold a certificate in, the latest certificate (number, course version and "Stand",
-issued, valid until, score) and where they stand. One query, read as a stream.
+issued, valid until, score), where they stand, and an open retraining after a material
+change of the course (its due date). One query, read as a stream.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..certificates.models import Certificate
 from ..exams.models import ExamAttempt
 from ..extensions import db
 from ..learning.models import ModuleCompletion
-from .models import Assignment
+from .models import Assignment, AssignmentKind
 from .queries import Scope
 from .status import is_open
 
@@ -45,6 +46,7 @@ class EvidenceRow:
     revoked: bool
     started: bool
     due_on: date | None
+    retraining_due: date | None  # an open retraining: the certificate's version is outdated
 
     def status(self, today: date) -> str:
         if self.revoked:
@@ -54,6 +56,8 @@ class EvidenceRow:
         return "in_progress" if self.started else "not_started"
 
     def overdue(self, today: date) -> bool:
+        if self.retraining_due is not None and self.retraining_due < today:
+            return True
         return self.due_on is not None and self.due_on < today and self.status(today) != "certified"
 
 
@@ -81,6 +85,7 @@ def rows(scope: Scope, filters: Filters) -> Iterator[EvidenceRow]:
         .scalar_subquery()
     )
     latest = aliased(Certificate)
+    retraining = aliased(Assignment)
     started = or_(
         exists().where(
             ModuleCompletion.user_id == pairs.c.user_id,
@@ -107,6 +112,7 @@ def rows(scope: Scope, filters: Filters) -> Iterator[EvidenceRow]:
             latest.revoked_at.is_not(None),
             started,
             Assignment.due_on,
+            retraining.due_on,
         )
         .select_from(pairs)
         .join(User, User.id == pairs.c.user_id)
@@ -117,7 +123,18 @@ def rows(scope: Scope, filters: Filters) -> Iterator[EvidenceRow]:
             and_(
                 Assignment.user_id == pairs.c.user_id,
                 Assignment.course_slug == pairs.c.course_slug,
+                Assignment.kind == AssignmentKind.COURSE.value,
                 is_open(),
+            ),
+        )
+        .outerjoin(
+            retraining,
+            and_(
+                retraining.user_id == pairs.c.user_id,
+                retraining.course_slug == pairs.c.course_slug,
+                retraining.kind == AssignmentKind.RETRAINING.value,
+                retraining.completed_at.is_(None),
+                retraining.cancelled_at.is_(None),
             ),
         )
         .where(User.active, scope.people())

@@ -12,10 +12,11 @@ from ..accounts import mails as account_mails
 from ..accounts import queries as people
 from ..accounts.models import User
 from ..config import LANGUAGES
+from ..extensions import db
 from ..learning import queries as learning
 from ..mail import Mail
 from ..templating import external_url
-from .models import Reminder, ReminderKind
+from .models import Assignment, AssignmentKind, Reminder, ReminderKind
 
 
 def reminder(row: Reminder) -> Mail:
@@ -30,6 +31,7 @@ def reminder(row: Reminder) -> Mail:
             "course": course.title if course is not None else row.course_slug,
             "deadline": format_date(row.deadline, format="long"),
             "overdue": row.deadline < clock.today(),
+            "retraining": _about_retraining(row),
             "link": external_url("dashboard.course", slug=row.course_slug),
             "site": current_app.config["SETTINGS"].site_name,
         }
@@ -42,6 +44,13 @@ def reminder(row: Reminder) -> Mail:
         )
 
 
+def _about_retraining(row: Reminder) -> bool:
+    if row.assignment_id is None or row.kind == ReminderKind.MANAGER:
+        return False
+    assignment = db.session.get(Assignment, row.assignment_id)
+    return assignment is not None and assignment.kind == AssignmentKind.RETRAINING
+
+
 def _subject(row: Reminder, values: dict) -> str:
     if row.kind == ReminderKind.EXPIRY:
         return _(
@@ -51,6 +60,12 @@ def _subject(row: Reminder, values: dict) -> str:
         )
     if row.kind == ReminderKind.MANAGER:
         return _("Überfällige Schulung in Ihrem Team: %(name)s", name=values["learner"].name)
+    if values["retraining"] and not values["overdue"]:
+        return _(
+            "Nachschulung: „%(course)s“ bis %(date)s abschließen",
+            course=values["course"],
+            date=values["deadline"],
+        )
     if values["overdue"]:
         return _(
             "Überfällig: „%(course)s“ (fällig am %(date)s)",
@@ -88,6 +103,15 @@ def _paragraphs(row: Reminder, values: dict) -> list[str]:
             _(
                 "Sie erhalten diese Nachricht als Führungskraft. Bitte geben Sie Ihrer Mitarbeiterin oder Ihrem Mitarbeiter Zeit für die Schulung."
             ),
+        ]
+    if values["retraining"]:
+        return [
+            _(
+                "Der Kurs „%(course)s“ wurde inhaltlich geändert. Bitte lesen Sie die geänderten Module erneut und bestehen Sie den Wiederholungstest bis zum %(date)s.",
+                course=course,
+                date=deadline,
+            ),
+            _("Ihr Zertifikat bleibt gültig. Die Nachschulung finden Sie auf Ihrer Startseite."),
         ]
     if values["overdue"]:
         return [

@@ -13,8 +13,16 @@ from .. import clock
 from ..accounts.models import Department, User
 from ..extensions import db
 
-# An assignment is open until a certificate completes it or HR withdraws it.
+# An assignment is open until a certificate (a retraining: the re-check) completes it or
+# HR withdraws it.
 OPEN = "completed_at IS NULL AND cancelled_at IS NULL"
+
+
+class AssignmentKind(StrEnum):
+    COURSE = "course"  # take the course and earn (or renew) its certificate
+    # After a material change: re-read the changed modules and pass the re-check. The
+    # person holds a valid certificate, so it is not "certified" until that is done.
+    RETRAINING = "retraining"
 
 
 class AssignmentRule(db.Model):
@@ -45,16 +53,19 @@ class AssignmentRule(db.Model):
 
 
 class Assignment(db.Model):
-    """One person must take one course by `due_on`."""
+    """One person must take one course (or a retraining in it) by `due_on`."""
 
     __tablename__ = "assignments"
     __table_args__ = (
-        # One open assignment per person and course: rules that overlap, a double
-        # click or two hosts cannot assign the same course twice.
+        # One open assignment per person, course and kind: rules that overlap, a double
+        # click or two hosts cannot assign the same course twice. A retraining is a kind
+        # of its own because its holders usually have an open renewal of the course
+        # (due when the certificate ends) beside it: two obligations, two due dates.
         Index(
             "uq_assignments_open",
             "user_id",
             "course_slug",
+            "kind",
             unique=True,
             sqlite_where=text(OPEN),
             postgresql_where=text(OPEN),
@@ -73,6 +84,9 @@ class Assignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_slug: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(
+        String(20), default=AssignmentKind.COURSE.value, server_default="course"
+    )
     due_on: Mapped[date]
     assigned_at: Mapped[datetime] = mapped_column(default=lambda: clock.utcnow())
     rule_id: Mapped[int | None] = mapped_column(

@@ -31,6 +31,7 @@ TABLES = (
             "id": NONE,
             "user_id": REFERENCE,
             "course_slug": item(Kind.ASSIGNMENTS, _l("zugewiesener Kurs")),
+            "kind": item(Kind.ASSIGNMENTS, _l("Art des Auftrags (Kurs oder Nachschulung)")),
             "due_on": item(Kind.ASSIGNMENTS, _l("Frist")),
             "assigned_at": item(Kind.ASSIGNMENTS, _l("wann der Kurs zugewiesen wurde")),
             "rule_id": REFERENCE,

@@ -23,7 +23,7 @@ from ..exams.models import ExamAttempt, ExamResult
 from ..extensions import db
 from ..learning.models import ModuleCompletion
 from ..web import PAGE_SIZE
-from .models import Assignment, AssignmentRule, HrScope, Reminder
+from .models import Assignment, AssignmentKind, AssignmentRule, HrScope, Reminder
 from .status import Facts, Status, facts, is_open
 
 # --- scope ------------------------------------------------------------------------------
@@ -334,6 +334,7 @@ def list_export_rows(scope: Scope, today: date, filters: ListFilters) -> Select:
             f.status,
             f.overdue,
             f.valid_until,
+            Assignment.kind,
             maintain_column_froms=False,
         )
         .outerjoin(department, department.c.id == User.department_id)
@@ -393,10 +394,16 @@ def open_assignments_of(user: User) -> list[Assignment]:
     )
 
 
-def open_assignment(user: User, course_slug: str) -> Assignment | None:
+def open_assignment(
+    user: User, course_slug: str, kind: AssignmentKind = AssignmentKind.COURSE
+) -> Assignment | None:
+    """The person's open assignment of this kind in the course (at most one)."""
     return db.session.scalar(
         select(Assignment).where(
-            Assignment.user_id == user.id, Assignment.course_slug == course_slug, is_open()
+            Assignment.user_id == user.id,
+            Assignment.course_slug == course_slug,
+            Assignment.kind == kind.value,
+            is_open(),
         )
     )
 

@@ -92,7 +92,8 @@ def plan(today: date, settings) -> list[Planned]:
 
 
 def _assignment_reminders(today: date, settings) -> Iterator[Planned]:
-    """Due soon or overdue: open assignments of people who hold no valid certificate."""
+    """Due soon or overdue: open assignments of people who hold no valid certificate,
+    and open retrainings (whose people do)."""
     horizon = today + timedelta(days=max(settings.reminder_due_days, default=0))
     manager = aliased(User)
     f = facts(today)
@@ -105,7 +106,7 @@ def _assignment_reminders(today: date, settings) -> Iterator[Planned]:
             manager.id,
         )
         .outerjoin(manager, and_(manager.id == User.manager_id, manager.active))
-        .where(or_(f.valid_until.is_(None), f.expired), Assignment.due_on <= horizon)
+        .where(or_(f.valid_until.is_(None), f.expired, f.retraining), Assignment.due_on <= horizon)
     )
     for assignment_id, user_id, course, due_on, manager_id in rows:
         base = {"user_id": user_id, "course_slug": course, "deadline": due_on}

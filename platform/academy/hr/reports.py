@@ -22,7 +22,13 @@ def status_labels() -> dict[str, str]:
     """Every status in the reader's language, looked up once per download (a lookup per
     row would cost more than reading the row)."""
     labels = {str(k): str(v) for k, v in STATUS_LABELS.items()}
-    return {**labels, "revoked": _("Zertifikat widerrufen"), "yes": _("ja")}
+    return {
+        **labels,
+        "revoked": _("Zertifikat widerrufen"),
+        "yes": _("ja"),
+        "course": _("Pflichtschulung"),
+        "retraining": _("Nachschulung"),
+    }
 
 
 def people_table(
@@ -40,13 +46,14 @@ def people_table(
         _("Status"),
         _("Überfällig"),
         _("Gültig bis"),
+        _("Art"),  # last: columns people read by position stay where they were
     ]
     query = list_export_rows(scope, today, filters).execution_options(yield_per=500)
     labels = status_labels()
 
     def rows() -> Iterator[Sequence]:
         for row in db.session.execute(query):
-            *person, course, due_on, status, overdue, valid_until = row
+            *person, course, due_on, status, overdue, valid_until, kind = row
             yield [
                 *person,
                 titles.get(course, course),
@@ -54,6 +61,7 @@ def people_table(
                 labels.get(status, status),
                 labels["yes"] if overdue else "",
                 valid_until,
+                labels.get(kind, kind),
             ]
 
     return header, rows()
@@ -84,8 +92,15 @@ def _shown(row: list, scores: bool) -> list:
 
 
 def _status(row: evidence.EvidenceRow, today: date, labels: dict[str, str]) -> str:
-    label = labels[row.status(today)]
-    return f"{label}, {labels['overdue']}" if row.overdue(today) else label
+    parts = [labels[row.status(today)]]
+    if row.retraining_due is not None:
+        # Certified on an outdated version: the open retraining is part of the evidence.
+        parts.append(
+            _("Nachschulung offen, fällig am %(date)s", date=row.retraining_due.isoformat())
+        )
+    if row.overdue(today):
+        parts.append(labels["overdue"])
+    return ", ".join(parts)
 
 
 def evidence_table(

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import case, delete, exists, insert, literal, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import Date, DateTime, Integer, String
@@ -23,7 +24,7 @@ from ..content import Course
 from ..extensions import db
 from ..learning import queries as learning
 from . import queries
-from .models import Assignment, AssignmentRule, HrScope, hr_scope_departments
+from .models import Assignment, AssignmentKind, AssignmentRule, HrScope, hr_scope_departments
 from .outcomes import HrRefusal, HrRefused
 from .queries import Scope
 from .status import best_certificates, is_open
@@ -148,7 +149,10 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
     best = best_certificates(rule.course_slug)
     due_expr = case((best.c.valid_until > due_on, best.c.valid_until), else_=literal(due_on, Date))
     already = exists().where(
-        Assignment.user_id == User.id, Assignment.course_slug == rule.course_slug, is_open()
+        Assignment.user_id == User.id,
+        Assignment.course_slug == rule.course_slug,
+        Assignment.kind == AssignmentKind.COURSE.value,
+        is_open(),
     )
     given = exists().where(Assignment.user_id == User.id, Assignment.rule_id == rule.id)
     people = (
@@ -168,6 +172,7 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
     if only is not None:
         people = people.where(User.id.in_(only))
     columns = ["user_id", "course_slug", "due_on", "assigned_at", "rule_id", "assigned_by_id"]
+    # kind: the column's default, "course"
     table = Assignment.__table__
     # Counted through RETURNING: psycopg reports no row count for INSERT … SELECT.
     created = db.session.execute(insert(table).from_select(columns, people).returning(table.c.id))
@@ -254,6 +259,72 @@ def renew_after_certificate(
         course=course.slug,
         due=certificate.valid_until.isoformat(),
     )
+
+
+def assign_retraining(
+    _sender,
+    *,
+    people: list[User],
+    course_slug: str,
+    number: int,
+    modules: list[str],
+    by: User | None = None,
+    **_extra,
+) -> None:
+    """Receiver of retraining_assigned: each active person gets an assignment of kind
+    retraining, due RETRAINING_DUE_DAYS from today. It stands beside their renewal of the
+    course (another obligation, another date). Someone whose retraining is still open
+    keeps that assignment, and a later due date if the new change brings one: the
+    further modules take time too."""
+    due_on = clock.today() + timedelta(days=current_app.config["SETTINGS"].retraining_due_days)
+    for person in people:
+        if not person.active:
+            continue
+        current = queries.open_assignment(person, course_slug, AssignmentKind.RETRAINING)
+        if current is not None:
+            if current.due_on < due_on:
+                current.due_on = due_on
+                db.session.flush()
+                audit.record(
+                    "assignment.extended",
+                    by,
+                    current,
+                    person=person,
+                    course=course_slug,
+                    due=due_on.isoformat(),
+                    number=number,
+                )
+            continue
+        assignment = Assignment(
+            user_id=person.id,
+            course_slug=course_slug,
+            kind=AssignmentKind.RETRAINING.value,
+            due_on=due_on,
+            assigned_by_id=by.id if by is not None else None,
+        )
+        db.session.add(assignment)
+        db.session.flush()
+        audit.record(
+            "assignment.created",
+            by,
+            assignment,
+            person=person,
+            course=course_slug,
+            kind=AssignmentKind.RETRAINING.value,
+            due=due_on.isoformat(),
+            number=number,
+            modules=modules,
+        )
+
+
+def complete_retraining(_sender, *, user: User, course_slug: str, **_extra) -> None:
+    """Receiver of retraining_completed: the re-check is passed (or the modules read)."""
+    current = queries.open_assignment(user, course_slug, AssignmentKind.RETRAINING)
+    if current is None:
+        return
+    current.completed_at = clock.utcnow()
+    db.session.flush()
+    audit.record("assignment.completed", None, current, person=user, course=course_slug)
 
 
 # --- people and departments -------------------------------------------------------------

@@ -11,6 +11,10 @@ A person's status in an assigned course:
 
 Across these: overdue (not certified and past the due date) and expiring (certified,
 but the certificate ends within EXPIRING_DAYS). Deactivated people are not counted.
+
+A retraining (Assignment.kind "retraining") is never "certified" while open: its person
+holds a valid certificate, which is why they retrain. It is in progress once they read a
+module or started a re-check after it was assigned, and ends when the re-check is passed.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import User
 from ..certificates.models import Certificate
 from ..exams.models import ExamAttempt
 from ..learning.models import ModuleCompletion
-from .models import Assignment
+from .models import Assignment, AssignmentKind
 
 EXPIRING_DAYS = 30
 
@@ -76,26 +80,39 @@ class Facts:
         return self.base.with_only_columns(*columns, maintain_column_froms=False)
 
     @property
+    def retraining(self) -> ColumnElement[bool]:
+        return Assignment.kind == AssignmentKind.RETRAINING.value
+
+    @property
     def certified(self) -> ColumnElement[bool]:
-        return self.valid_until >= self.today
+        return and_(~self.retraining, self.valid_until >= self.today)
 
     @property
     def expired(self) -> ColumnElement[bool]:
         return self.valid_until < self.today
 
     @property
+    def progressed(self) -> ColumnElement[bool]:
+        """Started; for a retraining: something done since it was assigned (correlated,
+        but only evaluated for the few retraining rows)."""
+        return or_(
+            and_(~self.retraining, self.started),
+            and_(self.retraining, _since_assigned()),
+        )
+
+    @property
     def status(self) -> ColumnElement[str]:
         return case(
             (self.certified, Status.CERTIFIED.value),
             (self.expired, Status.EXPIRED.value),
-            (self.started, Status.IN_PROGRESS.value),
+            (self.progressed, Status.IN_PROGRESS.value),
             else_=Status.NOT_STARTED.value,
         )
 
     @property
     def overdue(self) -> ColumnElement[bool]:
         return and_(
-            or_(self.valid_until.is_(None), self.valid_until < self.today),
+            or_(self.valid_until.is_(None), self.valid_until < self.today, self.retraining),
             Assignment.due_on < self.today,
         )
 
@@ -105,11 +122,14 @@ class Facts:
 
     def where_status(self, wanted: str) -> ColumnElement[bool]:
         """A filter by a Status or Flag value (the list's status filter)."""
+        neither = or_(
+            self.valid_until.is_(None), and_(self.retraining, self.valid_until >= self.today)
+        )
         conditions = {
             Status.CERTIFIED: self.certified,
             Status.EXPIRED: self.expired,
-            Status.IN_PROGRESS: and_(self.valid_until.is_(None), self.started),
-            Status.NOT_STARTED: and_(self.valid_until.is_(None), ~self.started),
+            Status.IN_PROGRESS: and_(neither, self.progressed),
+            Status.NOT_STARTED: and_(neither, ~self.progressed),
             Flag.OVERDUE: self.overdue,
             Flag.EXPIRING: self.expiring,
         }
@@ -150,4 +170,20 @@ def _same_pair(subquery) -> ColumnElement[bool]:
     return and_(
         subquery.c.user_id == Assignment.user_id,
         subquery.c.course_slug == Assignment.course_slug,
+    )
+
+
+def _since_assigned() -> ColumnElement[bool]:
+    """A module read or an exam (the re-check) started since the assignment was made."""
+    return or_(
+        exists().where(
+            ModuleCompletion.user_id == Assignment.user_id,
+            ModuleCompletion.course_slug == Assignment.course_slug,
+            ModuleCompletion.completed_at >= Assignment.assigned_at,
+        ),
+        exists().where(
+            ExamAttempt.user_id == Assignment.user_id,
+            ExamAttempt.course_slug == Assignment.course_slug,
+            ExamAttempt.started_at >= Assignment.assigned_at,
+        ),
     )

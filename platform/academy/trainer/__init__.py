@@ -10,8 +10,10 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from .. import navigation, signals
+    from ..learning.cli import courses_cli
     from ..navigation import MenuEntry
     from . import (
+        cli,
         editing_views,
         preview_views,  # noqa: F401  (its routes join views.bp)
         retraining_services,
@@ -33,6 +35,8 @@ def init_app(app) -> None:
     # Ahead of every other hook: CSRFProtect reads the form, and with it the body's size.
     app.before_request_funcs.setdefault(None, []).insert(0, editing_views.allow_uploads)
     app.register_blueprint(retraining_views.bp)
+    # `flask courses publish` joins learning's `courses check`: one group for trainers.
+    courses_cli.add_command(cli.publish)
     # Only this app's signals: tests build several apps in one process.
     signals.exam_graded.connect(services.record_graded_exam, sender=app)
     signals.exam_graded.connect(retraining_services.complete_after_recheck, sender=app)

@@ -26,6 +26,10 @@ class TrainerRefusal(StrEnum):
     NO_SUCH_FILE = "no_such_file"
     KEEP_COURSE_MD = "keep_course_md"
     NOTHING_TO_RECHECK = "nothing_to_recheck"
+    NO_FOLDER = "no_folder"
+    UNKNOWN_MODULE = "unknown_module"
+    NO_NOTE = "no_note"
+    FOLDER_UNCHANGED = "folder_unchanged"
 
 
 class TrainerRefused(Refused):
@@ -65,6 +69,18 @@ class TrainerRefused(Refused):
         ),
         TrainerRefusal.NOTHING_TO_RECHECK: _l(
             "Für diese Nachschulung gibt es keinen offenen Wiederholungstest."
+        ),
+        TrainerRefusal.NO_FOLDER: _l(
+            "Einen Kursordner „%(slug)s“ gibt es nicht (im Kursverzeichnis, COURSES_DIR)."
+        ),
+        TrainerRefusal.UNKNOWN_MODULE: _l(
+            "Ein Modul „%(name)s“ hat dieser Kurs nicht. Seine Module: %(known)s."
+        ),
+        TrainerRefusal.FOLDER_UNCHANGED: _l(
+            "Der Kursordner stimmt mit der zuletzt veröffentlichten Version überein: Es gibt nichts zu veröffentlichen."
+        ),
+        TrainerRefusal.NO_NOTE: _l(
+            "Bitte beschreiben Sie die Änderung in einer kurzen Notiz: Sie steht in der Versionsgeschichte."
         ),
         ArchiveRefusal.NOT_A_ZIP: _l(
             "Die Datei ist kein lesbares ZIP-Archiv. Packen Sie den Kursordner als .zip, z. B. mit „Senden an › ZIP-komprimierter Ordner“."

@@ -74,14 +74,28 @@ def workbench() -> list[CourseState]:
 
 
 def course_state(slug: str) -> CourseState | None:
-    latest = db.session.scalar(
+    latest = latest_version(slug)
+    state = _state(slug, latest, working_copy(slug))
+    return state if state.live is not None or state.copy is not None else None
+
+
+def latest_version(slug: str) -> CourseVersion | None:
+    return db.session.scalar(
         select(CourseVersion)
         .where(CourseVersion.course_slug == slug)
         .order_by(CourseVersion.number.desc())
         .limit(1)
     )
-    state = _state(slug, latest, working_copy(slug))
-    return state if state.live is not None or state.copy is not None else None
+
+
+def folder_files(slug: str) -> tuple[Loaded, Files] | None:
+    """The course as its folder holds it now (bundled or deployed from git), read from
+    disk rather than from the catalog, which may serve a browser-published version or
+    the folder as it was when this process started; None when there is no such folder."""
+    if slug not in _folder_slugs():
+        return None
+    files = archive.read_folder(courses_dir() / slug)
+    return load_files(files, slug, learning.catalog().url_base, files_root()), files
 
 
 def _latest_versions() -> list[CourseVersion]:

@@ -3,7 +3,9 @@ re-check, and completing it. They flush and record; the caller commits."""
 
 from __future__ import annotations
 
-from .. import audit, clock
+from flask import current_app
+
+from .. import audit, clock, signals
 from ..content import Course
 from ..exams import services as exams
 from ..exams.models import AttemptKind, ExamAttempt
@@ -16,7 +18,8 @@ from .outcomes import TrainerRefusal, TrainerRefused
 
 def assign(version: CourseVersion, by) -> list[Retraining]:
     """Everyone holding a valid certificate earned on another version re-reads the changed
-    modules and takes a re-check. An open retraining in the course gains the modules."""
+    modules and takes a re-check. An open retraining in the course gains the modules.
+    hr hears of it (retraining_assigned) and makes it an assignment with a due date."""
     slug = version.course_slug
     waiting = retraining_queries.open_in_course(slug)
     now = clock.utcnow()
@@ -50,6 +53,15 @@ def assign(version: CourseVersion, by) -> list[Retraining]:
             course=slug,
             number=version.number,
             modules=retraining.modules,
+        )
+    if assigned:
+        signals.retraining_assigned.send(
+            current_app._get_current_object(),
+            people=[person for _, person in assigned],
+            course_slug=slug,
+            number=version.number,
+            modules=list(version.modules),
+            by=by,
         )
     return [r for r, _ in assigned]
 
@@ -93,4 +105,7 @@ def _complete(user, retraining: Retraining, attempt: ExamAttempt | None) -> None
         person=user,
         course=retraining.course_slug,
         modules=retraining.modules,
+    )
+    signals.retraining_completed.send(
+        current_app._get_current_object(), user=user, course_slug=retraining.course_slug
     )

@@ -285,6 +285,47 @@ def publish(
     return version
 
 
+@all_or_nothing
+def publish_folder(
+    slug: str, change: Change, modules: list[str], note: str, by=None
+) -> tuple[CourseVersion, int]:
+    """A course managed as files (bundled or deployed from git) has changed in its
+    folder: record the folder's state as a version, like a browser publish, and for a
+    material change ask everyone certified on an older version to retrain
+    (`flask courses publish`). Everything is checked before anything is written."""
+    found = queries.folder_files(slug)
+    if found is None:
+        raise TrainerRefused(TrainerRefusal.NO_FOLDER, slug=slug)
+    loaded, files = found
+    if loaded.course is None:
+        raise TrainerRefused(TrainerRefusal.HAS_ERRORS, count=loaded.errors)
+    if not note.strip():
+        raise TrainerRefused(TrainerRefusal.NO_NOTE)
+    known = [m.slug for m in loaded.course.modules]
+    unknown = [m for m in modules if m not in known]
+    if unknown:
+        raise TrainerRefused(TrainerRefusal.UNKNOWN_MODULE, name=unknown[0], known=", ".join(known))
+    if change is Change.MATERIAL and not modules:
+        raise TrainerRefused(TrainerRefusal.NO_MODULES)
+    latest = queries.latest_version(slug)
+    if latest is not None and latest.version == loaded.course.version:
+        raise TrainerRefused(TrainerRefusal.FOLDER_UNCHANGED)
+    modules = [m for m in known if m in modules] if change is Change.MATERIAL else []
+    version = _add_version(slug, loaded.course.version, files, change, modules, note, by)
+    audit.record(
+        "course.published",
+        by,
+        version,
+        course=slug,
+        number=version.number,
+        change=str(change),
+        modules=modules,
+        source="folder",
+    )
+    retrained = retraining_services.assign(version, by) if change is Change.MATERIAL else []
+    return version, len(retrained)
+
+
 def _remove_copy(copy: WorkingCopy, revision: int) -> None:
     """Published: the copy goes, unless someone saved or published it a moment ago (then
     the savepoint undoes this publish)."""
