@@ -72,11 +72,10 @@ def test_hr_sees_it_open_until_the_recheck_is_passed(world):
     hr = hr_client(app, everything=True)
     assert "Nachschulung" in hr.get("/hr/people").get_data(as_text=True)
     assert found(hr, "certified") == "0 Zuweisungen gefunden"  # holds a valid certificate
-    assert found(hr, "not_started") == "1 Zuweisung gefunden"
+    assert found(hr, "in_progress") == "1 Zuweisung gefunden"
+    assert found(hr, "overdue") == "0 Zuweisungen gefunden"
     learner = clients["certified"]
     assert post(learner, f"/courses/{SLUG}/zweites/done").status_code == 302
-    assert found(hr, "in_progress") == "1 Zuweisung gefunden"
-    assert found(hr, "not_started") == "0 Zuweisungen gefunden"
     assert hr.get("/hr/").status_code == 200
     (record,) = retrainings(app)
     started = post(learner, f"/retraining/{record.id}/recheck")
@@ -140,7 +139,7 @@ def test_an_open_assignment_of_the_course_stays_beside_it(world, monkeypatch):
             hr_services.assign_people(course, [person], hr_services.Due(days=30), None)
     hr = hr_client(app, everything=True)
     assert found(hr, "certified") == "1 Zuweisung gefunden"  # the renewal
-    assert found(hr, "not_started") == "1 Zuweisung gefunden"  # the retraining
+    assert found(hr, "in_progress") == "1 Zuweisung gefunden"  # the retraining
 
 
 # --- git-managed courses: flask courses publish ------------------------------------------
@@ -208,5 +207,8 @@ def test_the_cli_refuses_wrong_input_and_changes_nothing(make_app, create_user, 
         assert result.exit_code != 0 and message in result.output, (args, result.output)
     write_course(root, **{"exam_md": None, "01-erstes.md": "---\ntitle: [kaputt\n---\n"})
     broken = publish_cli(app, SLUG, "--material", "erstes", "--note", "x")
-    assert broken.exit_code != 0 and "error" in broken.output, broken.output
+    assert broken.exit_code != 0 and "cannot be published" in broken.output, broken.output
+    assert "testkurs/01-erstes.md:" in broken.output  # where, as `courses check` says it
+    too_long = publish_cli(app, SLUG, "--editorial", "--note", "x" * 1001)
+    assert too_long.exit_code != 0 and "at most 1000" in too_long.output
     assert versions(app) == 1 and assignments(app) == [] and retrainings(app) == []

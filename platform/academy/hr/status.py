@@ -13,8 +13,11 @@ Across these: overdue (not certified and past the due date) and expiring (certif
 but the certificate ends within EXPIRING_DAYS). Deactivated people are not counted.
 
 A retraining (Assignment.kind "retraining") is never "certified" while open: its person
-holds a valid certificate, which is why they retrain. It is in progress once they read a
-module or started a re-check after it was assigned, and ends when the re-check is passed.
+holds a valid certificate, which is why they retrain. It counts as in progress (they took
+the course before; telling whether they did something *since* it was assigned would need
+a correlated look-up per row, which made PostgreSQL's plans for the dashboard and the
+list many times slower), expired when the certificate ran out meanwhile, overdue after
+its due date, and ends when the re-check is passed.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import User
@@ -92,20 +95,11 @@ class Facts:
         return self.valid_until < self.today
 
     @property
-    def progressed(self) -> ColumnElement[bool]:
-        """Started; for a retraining: something done since it was assigned (correlated,
-        but only evaluated for the few retraining rows)."""
-        return or_(
-            and_(~self.retraining, self.started),
-            and_(self.retraining, _since_assigned()),
-        )
-
-    @property
     def status(self) -> ColumnElement[str]:
         return case(
             (self.certified, Status.CERTIFIED.value),
             (self.expired, Status.EXPIRED.value),
-            (self.progressed, Status.IN_PROGRESS.value),
+            (self.started, Status.IN_PROGRESS.value),
             else_=Status.NOT_STARTED.value,
         )
 
@@ -128,8 +122,8 @@ class Facts:
         conditions = {
             Status.CERTIFIED: self.certified,
             Status.EXPIRED: self.expired,
-            Status.IN_PROGRESS: and_(neither, self.progressed),
-            Status.NOT_STARTED: and_(neither, ~self.progressed),
+            Status.IN_PROGRESS: and_(neither, self.started),
+            Status.NOT_STARTED: and_(neither, ~self.started),
             Flag.OVERDUE: self.overdue,
             Flag.EXPIRING: self.expiring,
         }
@@ -170,20 +164,4 @@ def _same_pair(subquery) -> ColumnElement[bool]:
     return and_(
         subquery.c.user_id == Assignment.user_id,
         subquery.c.course_slug == Assignment.course_slug,
-    )
-
-
-def _since_assigned() -> ColumnElement[bool]:
-    """A module read or an exam (the re-check) started since the assignment was made."""
-    return or_(
-        exists().where(
-            ModuleCompletion.user_id == Assignment.user_id,
-            ModuleCompletion.course_slug == Assignment.course_slug,
-            ModuleCompletion.completed_at >= Assignment.assigned_at,
-        ),
-        exists().where(
-            ExamAttempt.user_id == Assignment.user_id,
-            ExamAttempt.course_slug == Assignment.course_slug,
-            ExamAttempt.started_at >= Assignment.assigned_at,
-        ),
     )

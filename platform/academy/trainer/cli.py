@@ -9,9 +9,11 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from ..extensions import db
-from . import services
+from . import queries, services
 from .models import Change
-from .outcomes import TrainerRefused
+from .outcomes import TrainerRefusal, TrainerRefused
+
+MAX_NOTE = 1000  # course_versions.note
 
 
 @click.command("publish")
@@ -30,15 +32,33 @@ def publish(slug: str, material: str | None, editorial: bool, note: str) -> None
     changed it. Nothing is written when anything is wrong."""
     if editorial == (material is not None):
         raise click.UsageError("give either --material MODULE[,MODULE] or --editorial")
+    if len(note) > MAX_NOTE:
+        raise click.UsageError(f"--note: at most {MAX_NOTE} characters")
     modules = [m.strip() for m in (material or "").split(",") if m.strip()]
     change = Change.EDITORIAL if editorial else Change.MATERIAL
     try:
         version, retrained = services.publish_folder(slug, change, modules, note)
     except TrainerRefused as refusal:
         db.session.rollback()
+        if refusal.reason is TrainerRefusal.HAS_ERRORS:
+            _print_errors(slug)
         with force_locale("en"):
             raise click.ClickException(refusal.message) from None
     db.session.commit()
     click.echo(f"{slug}: version {version.number} recorded ({change})")
     if change is Change.MATERIAL:
         click.echo(f"{retrained} certified person(s) asked to retrain: {', '.join(modules)}")
+
+
+def _print_errors(slug: str) -> None:
+    """The checker's errors, as `courses check` prints them (file:line: message)."""
+    loaded, _files = queries.folder_files(slug)
+    for problem in loaded.problems:
+        if problem.severity == "error":
+            path = problem.path.resolve()
+            where = (
+                path.relative_to(loaded.folder.parent)
+                if path.is_relative_to(loaded.folder.parent)
+                else path
+            )
+            click.echo(f"{where}:{problem.line}: {problem.message}", err=True)
