@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
@@ -311,8 +312,28 @@ def people_page(scope: Scope, today: date, filters: ListFilters, page: int):
         joinedload(Assignment.user).joinedload(User.department),
         joinedload(Assignment.user).joinedload(User.manager),
     )
-    pages = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    pages = _CountedPagination(
+        select=query, session=db.session(), page=page, per_page=PAGE_SIZE, error_out=False
+    )
     return pages, _rows(today, filters.course or None, pages.items)
+
+
+class _CountedPagination(SelectPagination):
+    """`db.paginate`'s pagination with the total counted by the page's own query
+    (`count(*) OVER ()`): the list must compute every status to filter and sort anyway,
+    so a separate count query would compute them all a second time."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].add_columns(func.count().over())
+        select = select.limit(self.per_page).offset(self._query_offset)
+        rows = self._query_args["session"].execute(select).unique().all()
+        self._counted = rows[0][1] if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return super()._query_count()  # a page past the end: no row to read it from
 
 
 def _rows(today: date, course: str | None, assignments: list[Assignment]) -> list[ListRow]:
