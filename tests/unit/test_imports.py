@@ -21,6 +21,7 @@ PURE = [
     "academy.trainer.archive",
     "academy.trainer.statistics",
     "academy.sso.claims",
+    "academy.hr.xlsx",
 ]
 PROBE = """
 import json, sys

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 
 from academy import clock
 from academy.accounts import services as accounts
+from academy.accounts.models import User
 from academy.audit import AuditEvent
 from academy.extensions import db
 from academy.hr import queries as hr_queries
@@ -151,6 +152,62 @@ def test_list_paginates(app, company):
     assert (len(rows.findall(first)), len(rows.findall(second))) == (50, 12)
     assert f"department={company['sales']}" in first.split('class="pagination"')[1]  # filters kept
     assert "62 Zuweisungen gefunden" in first
+
+
+def test_a_list_page_computes_the_statuses_once_and_counts_with_them(app, company):
+    """Two queries whatever the page: the page with its total (no count query that
+    computes every status again), then the statuses of the page's people only."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(statement)
+
+    overdue = ListFilters(status="overdue", sort="name")
+    with app.test_request_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            pages, rows = hr_queries.people_page(EVERYTHING, clock.today(), overdue, 1)
+            past_the_end, _ = hr_queries.people_page(EVERYTHING, clock.today(), overdue, 2)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert pages.total == 3 and [r.person.name for r in rows] == ["Bernd", "Emil", "Hugo"]
+    assert all(r.overdue for r in rows)
+    assert len(statements) == 2 + 2  # a page past the end counts separately
+    assert past_the_end.total == 3 and past_the_end.items == []
+
+
+def test_the_per_person_aggregates_read_only_the_people_asked_about(app, company):
+    """PostgreSQL does not push a join condition into a GROUP BY sub-query: the
+    certificates, attempts and reading are aggregated for the people in scope, those
+    the filters leave, the page's people or one person, never for the whole company."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(statement)
+
+    today, one = clock.today(), Scope(False, frozenset({company["buying"]}))
+    with app.test_request_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            hr_queries.summary(one, today)
+            hr_queries.people_page(
+                EVERYTHING, today, ListFilters(department_id=company["sales"]), 1
+            )
+            hr_queries.people_page(EVERYTHING, today, ListFilters(status="overdue"), 1)
+            hr_queries.states_of(db.session.get(User, company["Anna"][0]), today)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    aggregates = [
+        part.split("GROUP BY")[0]
+        for statement in statements
+        for part in re.split(r"FROM (?=certificates|module_completions|exam_attempts)", statement)[
+            1:
+        ]
+    ]
+    # summary 3, the department's page 3 + its statuses 3, the overdue page's statuses 3,
+    # the person 3 (the overdue page itself is about everyone: no restriction there).
+    restricted = [a for a in aggregates if re.search(r"user_id IN \((SELECT users\.id|\?|%\()", a)]
+    assert (len(aggregates), len(restricted)) == (18, 15)
 
 
 def test_hr_scope_limits_figures_list_and_person_pages(app, company):

@@ -62,7 +62,9 @@ class EvidenceRow:
 
 
 def _pairs(scope: Scope, filters: Filters):
-    """(person, course) with an open assignment or a certificate, active people in scope."""
+    """(person, course) with an open assignment or a certificate, active people in scope.
+    The people are chosen inside both halves, so that a report for some departments
+    reads only their assignments and certificates."""
     assigned = select(Assignment.user_id, Assignment.course_slug).where(is_open())
     certified = select(Certificate.user_id, Certificate.course_slug).where(
         Certificate.user_id.is_not(None)
@@ -70,6 +72,12 @@ def _pairs(scope: Scope, filters: Filters):
     if filters.course:
         assigned = assigned.where(Assignment.course_slug == filters.course)
         certified = certified.where(Certificate.course_slug == filters.course)
+    if not scope.everything or filters.department_id is not None:
+        people = select(User.id).where(User.active, scope.people())
+        if filters.department_id is not None:
+            people = people.where(User.department_id == filters.department_id)
+        assigned = assigned.where(Assignment.user_id.in_(people))
+        certified = certified.where(Certificate.user_id.in_(people))
     return union(assigned, certified).subquery("pairs")
 
 

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from . import xlsx
+from .xlsx import FORMULA_STARTS
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel expects in German; the import reads both
-CHUNK = 64 * 1024
+ROWS_PER_PIECE = 500  # rows per piece of the response: fewer, larger writes
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -36,9 +32,12 @@ def is_formula_like(value: str) -> bool:
 
 
 def csv_cell(value: object) -> str:
+    kind = type(value)
+    if kind is str:  # most cells: checked first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value  # type: ignore[union-attr]
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "1" if value else "0"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -48,50 +47,32 @@ def csv_cell(value: object) -> str:
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The file as text pieces: a BOM (so that Excel reads UTF-8), the header, the rows."""
+    """The file as text pieces: a BOM (so that Excel reads UTF-8), the header, the rows
+    (ROWS_PER_PIECE to a piece)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(header)
     yield "\ufeff" + buffer.getvalue()
+    batch: list[list[str]] = []
     for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([csv_cell(v) for v in row])
-        yield buffer.getvalue()
+        batch.append([csv_cell(v) for v in row])
+        if len(batch) >= ROWS_PER_PIECE:
+            yield _written(buffer, writer, batch)
+            batch = []
+    if batch:
+        yield _written(buffer, writer, batch)
+
+
+def _written(buffer: io.StringIO, writer, batch: list[list[str]]) -> str:
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(batch)
+    return buffer.getvalue()
 
 
 def xlsx_chunks(
     header: Sequence[str], rows: Iterable[Sequence[object]], title: str
 ) -> Iterator[bytes]:
-    """The workbook (openpyxl write-only mode: rows go to a temporary file, not into
-    memory), then read back in chunks."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, name, font=bold) for name in header])
-    for row in rows:
-        sheet.append([_cell(sheet, v) if _needs_cell(v) else v for v in row])
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        while chunk := handle.read(CHUNK):
-            yield chunk
-
-
-def _needs_cell(value: object) -> bool:
-    """Plain values are fastest (openpyxl writes a date as a date cell, yyyy-mm-dd, by
-    itself); text that looks like a formula or holds control characters needs care."""
-    return isinstance(value, str) and (
-        is_formula_like(value) or ILLEGAL_CHARACTERS_RE.search(value) is not None
-    )
-
-
-def _cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
-    cell = WriteOnlyCell(sheet, value=value)
-    if is_formula_like(value):
-        cell.data_type = "s"  # openpyxl would make "=…" a formula
-        cell.quotePrefix = True
-    if font is not None:
-        cell.font = font
-    return cell
+    """The workbook, streamed while the rows are read (`xlsx.py`: the sheet's XML written
+    directly, no object per cell)."""
+    return xlsx.chunks(header, rows, title)

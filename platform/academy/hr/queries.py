@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
@@ -43,6 +44,10 @@ class Scope:
         if not self.department_ids:
             return false()
         return column.in_(sorted(self.department_ids))
+
+    def user_ids(self) -> Select | None:
+        """The people in scope as a sub-query for facts(); None: everyone."""
+        return None if self.everything else select(User.id).where(self.people())
 
     def covers(self, person: User) -> bool:
         return self.everything or person.department_id in self.department_ids
@@ -109,7 +114,7 @@ class Summary:
 def summary(scope: Scope, today: date, course_slug: str | None = None) -> Summary:
     """One GROUP BY over the open assignments in scope: course, department, status and
     the two flags; the handful of groups is then added up."""
-    f = facts(today, course_slug)
+    f = facts(today, course_slug, scope.user_ids())
     grouped = (
         f.select(
             Assignment.course_slug.label("course"),
@@ -262,21 +267,30 @@ class ListRow:
 
 
 def _list_query(scope: Scope, today: date, filters: ListFilters) -> tuple[Facts, Select]:
-    f = facts(today, filters.course or None)
-    query = f.select(Assignment).where(scope.people())
-    if filters.department_id is not None:
-        query = query.where(User.department_id == filters.department_id)
+    people = _people(scope, filters)
+    user_ids = select(User.id).where(*people) if people else None
+    f = facts(today, filters.course or None, user_ids)
+    query = f.select(Assignment).where(*people)
     if filters.status:
         query = query.where(f.where_status(filters.status))
     if filters.due_before is not None:
         query = query.where(Assignment.due_on < filters.due_before)
+    return f, query.order_by(*_order(f, filters.sort))
+
+
+def _people(scope: Scope, filters: ListFilters) -> list[ColumnElement[bool]]:
+    """The list's conditions on the person (not on their status): facts() reads the
+    certificates, attempts and reading of only these people."""
+    people = [] if scope.everything else [scope.people()]
+    if filters.department_id is not None:
+        people.append(User.department_id == filters.department_id)
     if filters.manager:
         manager = select(User.id).where(User.email == normalize_email(filters.manager))
-        query = query.where(User.manager_id.in_(manager.scalar_subquery()))
+        people.append(User.manager_id.in_(manager.scalar_subquery()))
     if filters.search:
         pattern = f"%{filters.search.lower()}%"
-        query = query.where(or_(User.email.like(pattern), func.lower(User.name).like(pattern)))
-    return f, query.order_by(*_order(f, filters.sort))
+        people.append(or_(User.email.like(pattern), func.lower(User.name).like(pattern)))
+    return people
 
 
 def _order(f: Facts, sort: str) -> list:
@@ -293,18 +307,40 @@ def _order(f: Facts, sort: str) -> list:
 
 def people_page(scope: Scope, today: date, filters: ListFilters, page: int):
     """One page of open assignments (person x course) and the rows to show for it."""
-    f, query = _list_query(scope, today, filters)
+    _, query = _list_query(scope, today, filters)
     query = query.options(
         joinedload(Assignment.user).joinedload(User.department),
         joinedload(Assignment.user).joinedload(User.manager),
     )
-    pages = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-    return pages, _rows(f, pages.items)
+    pages = _CountedPagination(
+        select=query, session=db.session(), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+    return pages, _rows(today, filters.course or None, pages.items)
 
 
-def _rows(f: Facts, assignments: list[Assignment]) -> list[ListRow]:
+class _CountedPagination(SelectPagination):
+    """`db.paginate`'s pagination with the total counted by the page's own query
+    (`count(*) OVER ()`): the list must compute every status to filter and sort anyway,
+    so a separate count query would compute them all a second time."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].add_columns(func.count().over())
+        select = select.limit(self.per_page).offset(self._query_offset)
+        rows = self._query_args["session"].execute(select).unique().all()
+        self._counted = rows[0][1] if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return super()._query_count()  # a page past the end: no row to read it from
+
+
+def _rows(today: date, course: str | None, assignments: list[Assignment]) -> list[ListRow]:
+    """The page's statuses: facts() about the page's people only."""
     if not assignments:
         return []
+    f = facts(today, course, sorted({a.user_id for a in assignments}))
     states = {
         row.id: row
         for row in db.session.execute(
@@ -447,7 +483,7 @@ def certificates_of(user: User) -> list[Certificate]:
 
 def states_of(user: User, today: date) -> dict[int, tuple[str, bool]]:
     """Assignment id -> (status, overdue) of the person's open assignments."""
-    f = facts(today)
+    f = facts(today, people=[user.id])
     rows = db.session.execute(
         f.select(Assignment.id, f.status, f.overdue).where(Assignment.user_id == user.id)
     )

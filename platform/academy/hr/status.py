@@ -22,6 +22,7 @@ its due date, and ends when the re-check is passed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -36,6 +37,9 @@ from ..learning.models import ModuleCompletion
 from .models import Assignment, AssignmentKind
 
 EXPIRING_DAYS = 30
+
+# The people a query is about: a SELECT of user ids (a scope, a filter) or the ids.
+People = Select | Sequence[int]
 
 
 class Status(StrEnum):
@@ -56,7 +60,7 @@ def is_open() -> ColumnElement[bool]:
     return and_(Assignment.completed_at.is_(None), Assignment.cancelled_at.is_(None))
 
 
-def best_certificates(course_slug: str | None = None):
+def best_certificates(course_slug: str | None = None, people: People | None = None):
     """Per person and course: the latest end date of a certificate not revoked."""
     query = select(
         Certificate.user_id,
@@ -65,6 +69,8 @@ def best_certificates(course_slug: str | None = None):
     ).where(Certificate.revoked_at.is_(None), Certificate.user_id.is_not(None))
     if course_slug:
         query = query.where(Certificate.course_slug == course_slug)
+    if people is not None:
+        query = query.where(Certificate.user_id.in_(people))
     return query.group_by(Certificate.user_id, Certificate.course_slug).subquery("best")
 
 
@@ -130,21 +136,29 @@ class Facts:
         return conditions[wanted]
 
 
-def _pairs(model, course_slug: str | None, name: str):
+def _pairs(model, course_slug: str | None, people: People | None, name: str):
     """Distinct (person, course) pairs of a table (GROUP BY: a hash, not a sort)."""
     query = select(model.user_id, model.course_slug).group_by(model.user_id, model.course_slug)
     if course_slug:
         query = query.where(model.course_slug == course_slug)
+    if people is not None:
+        query = query.where(model.user_id.in_(people))
     return query.subquery(name)
 
 
-def facts(today: date, course_slug: str | None = None) -> Facts:
+def facts(today: date, course_slug: str | None = None, people: People | None = None) -> Facts:
     """Joins, not correlated sub-selects: PostgreSQL then estimates the cost of the
     dashboard's GROUP BY correctly (and does not spend longer compiling it than
-    running it)."""
-    best = best_certificates(course_slug)
-    read = _pairs(ModuleCompletion, course_slug, "read")
-    tried = _pairs(ExamAttempt, course_slug, "tried")
+    running it).
+
+    `people` (a SELECT of user ids, or the ids) are the only people the caller asks
+    about; it restricts the aggregates too, because PostgreSQL does not push a join
+    condition into a GROUP BY sub-query: without it a list of one department would
+    aggregate the certificates, attempts and reading of the whole company. The caller
+    still filters its own query by the same people."""
+    best = best_certificates(course_slug, people)
+    read = _pairs(ModuleCompletion, course_slug, people, "read")
+    tried = _pairs(ExamAttempt, course_slug, people, "tried")
     query = (
         select()
         .select_from(Assignment)
