@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel expects in German; the import reads both
@@ -65,12 +67,18 @@ def xlsx_chunks(
 ) -> Iterator[bytes]:
     """The workbook (openpyxl write-only mode: rows go to a temporary file, not into
     memory), then read back in chunks."""
+    # openpyxl is imported here, not at the top: it costs every worker's start a fifth of
+    # a second, for a download few people ask for.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
     sheet.append([_cell(sheet, name, font=bold) for name in header])
     for row in rows:
-        sheet.append([_cell(sheet, v) if _needs_cell(v) else v for v in row])
+        sheet.append([_cell(sheet, v) if _needs_cell(v, ILLEGAL_CHARACTERS_RE) else v for v in row])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)
@@ -78,15 +86,17 @@ def xlsx_chunks(
             yield chunk
 
 
-def _needs_cell(value: object) -> bool:
+def _needs_cell(value: object, illegal: re.Pattern) -> bool:
     """Plain values are fastest (openpyxl writes a date as a date cell, yyyy-mm-dd, by
-    itself); text that looks like a formula or holds control characters needs care."""
-    return isinstance(value, str) and (
-        is_formula_like(value) or ILLEGAL_CHARACTERS_RE.search(value) is not None
-    )
+    itself); text that looks like a formula or holds control characters (`illegal`)
+    needs care."""
+    return isinstance(value, str) and (is_formula_like(value) or illegal.search(value) is not None)
 
 
 def _cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
     cell = WriteOnlyCell(sheet, value=value)
     if is_formula_like(value):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..content import Course, Problem, load_course
+from ..content import Course, Problem
 from .archive import Files
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ def load_files(files: Files, slug: str, url_base: str, root: Path, keep: bool = 
 @lru_cache(maxsize=64)
 def _load(folder: Path, url_base: str) -> Loaded:
     # The folder's name is its content's hash: the same path always holds the same files.
+    from ..content.loader import load_course  # imported when first needed: start-up stays fast
+
     course, problems = load_course(folder, url_base)
     return Loaded(course, tuple(problems), folder.resolve())
 
