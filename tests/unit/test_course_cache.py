@@ -151,3 +151,16 @@ def test_a_second_process_starts_without_the_markdown_parser(tmp_path):
     assert first["parser_loaded"] and not second["parser_loaded"]
     assert second["digest"] == first["digest"] and second["modules"] == first["modules"] > 0
     assert list((tmp_path / "instance" / "course-cache").glob("*.pickle"))
+
+
+def test_development_reload_sees_an_edited_module_through_the_cache(courses, tmp_path, monkeypatch):
+    from academy.content import Catalog
+
+    catalog = Catalog(courses, auto_reload=True, cache_dir=tmp_path / "cache")
+    course = catalog.all()[0]
+    path = courses / course.slug / course.modules[0].filename
+    path.write_text(path.read_text().replace(f"title: {course.modules[0].title}", "title: Neu"))
+    monkeypatch.setattr(catalog, "_checked_at", 0.0)  # as if a second had passed
+    assert catalog.get(course.slug).modules[0].title == "Neu"
+    started_again = Catalog(courses, cache_dir=tmp_path / "cache")
+    assert started_again.get(course.slug).modules[0].title == "Neu"
