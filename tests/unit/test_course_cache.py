@@ -164,3 +164,35 @@ def test_development_reload_sees_an_edited_module_through_the_cache(courses, tmp
     assert catalog.get(course.slug).modules[0].title == "Neu"
     started_again = Catalog(courses, cache_dir=tmp_path / "cache")
     assert started_again.get(course.slug).modules[0].title == "Neu"
+
+
+def test_a_published_version_is_parsed_once_not_in_every_worker(tmp_path):
+    """Courses published in the browser are unpacked into a folder per content hash; what
+    the loader made of them is kept there, so the next worker (here: the in-process
+    memory cleared) reads it. Calls to the loader are counted with a profile hook."""
+    from academy.content import loader
+    from academy.trainer import sources
+
+    folder = COURSES / "ki-am-arbeitsplatz"
+    files = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+    calls: list[int] = []
+
+    def count(frame, event, _arg):
+        if event == "call" and frame.f_code is loader.load_course.__code__:
+            calls.append(1)
+
+    def load():
+        sys.setprofile(count)
+        try:
+            return sources.load_files(files, folder.name, URL, tmp_path, keep=True)
+        finally:
+            sys.setprofile(None)
+
+    first = load()
+    sources._load.cache_clear()  # a new worker process
+    second = load()
+    assert len(calls) == 1
+    assert second == first and first.course is not None
+    assert first.course == loader.load_course(first.folder, URL)[0]
