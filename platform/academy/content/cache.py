@@ -101,7 +101,11 @@ def key(root: Path, url_base: str, additions: Path | None) -> str:
 def load(root: Path, url_base: str, additions: Path | None, cache_dir: Path, parse) -> Loaded:
     """What `parse()` (the loader) returns for these folders, from the cache when it holds
     this state of the files, else parsed and stored for the next start."""
-    name = f"{place(root, url_base, additions)}-{key(root, url_base, additions)}.pickle"
+    try:
+        name = f"{place(root, url_base, additions)}-{key(root, url_base, additions)}.pickle"
+    except OSError as error:  # a file vanished while hashing (an editor's temporary file)
+        log.warning("course files changed while hashing them (%s); parsing the courses", error)
+        return parse()
     stored = _read(cache_dir / name)
     if stored is not None:
         return stored
@@ -147,7 +151,11 @@ def _write(cache_dir: Path, name: str, loaded: Loaded) -> None:
     without a cache the next start parses again."""
     courses, problems = loaded
     temporary = cache_dir / f".{name}.{secrets.token_hex(6)}.tmp"
-    data = pickle.dumps((FORMAT, courses, problems), pickle.HIGHEST_PROTOCOL)
+    try:
+        data = pickle.dumps((FORMAT, courses, problems), pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        log.warning("the courses cannot be kept in the course cache (%s)", error)
+        return
     try:
         cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         # 0600 like the database: only the app's user reads what it will unpickle.
