@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -54,6 +55,8 @@ PASSWORD = "bench-password-1"
 HOST = "bench.example"
 EXAM_COURSE = "pruefungslast"
 SECTIONS = ("pages", "exam", "hr", "startup")
+# Production refuses a guessable key; every process of one run shares this one.
+SECRET_KEY = secrets.token_hex(32)
 
 
 # --- processes and HTTP -----------------------------------------------------------------
@@ -69,7 +72,7 @@ def environment(instance: Path, database_url: str, **extra: str) -> dict[str, st
     return {
         **os.environ,
         "APP_ENV": "production",
-        "SECRET_KEY": "b" * 48,
+        "SECRET_KEY": SECRET_KEY,
         "PUBLIC_URL": f"http://{HOST}",
         "INSTANCE_DIR": str(instance),
         "DATABASE_URL": database_url,
@@ -462,6 +465,8 @@ print(time.perf_counter() - started, time.process_time(), sum(len(c.modules) for
 
 
 def startup(args, results: dict) -> None:
+    """The first start parses every course and writes the course cache into the instance
+    folder; later starts (every worker, every restart) read it."""
     from academy.content import synthetic
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -471,14 +476,19 @@ def startup(args, results: dict) -> None:
         synthetic.write(big, modules=200, questions=2000)
         for label, courses in (("bundled courses", str(ROOT / "courses")), ("200-module course", str(big))):  # fmt: skip
             env = environment(Path(tmp), url, COURSES_DIR=courses)
-            runs = []
-            for _ in range(3):
-                output = subprocess.run([sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, check=True).stdout  # fmt: skip
-                seconds, cpu, modules = output.split()
-                runs.append((float(seconds), float(cpu)))
-            wall, cpu = min(runs)
+            shutil.rmtree(Path(tmp) / "course-cache", ignore_errors=True)
+            runs = [started(env) for _ in range(4)]
+            modules = runs[0][2]
             # CPU time too: on a shared machine the wall clock mostly measures the others.
-            results[f"start-up, {label} ({modules} modules)"] = {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2)}  # fmt: skip
+            first, cached = runs[0], min(runs[1:])
+            results[f"start-up, {label} ({modules} modules), first"] = {"seconds": first[0], "cpu_seconds": first[1]}  # fmt: skip
+            results[f"start-up, {label} ({modules} modules), cached"] = {"seconds": cached[0], "cpu_seconds": cached[1]}  # fmt: skip
+
+
+def started(env: dict[str, str]) -> tuple[float, float, str]:
+    output = subprocess.run([sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    seconds, cpu, modules = output.split()
+    return round(float(seconds), 2), round(float(cpu), 2), modules
 
 
 # --- report -----------------------------------------------------------------------------

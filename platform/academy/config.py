@@ -6,6 +6,8 @@ that line instead of a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -293,7 +295,7 @@ def _secret_key(env, app_env: str, instance_dir: Path) -> str:
             raise ConfigError(
                 "SECRET_KEY is too short for production; use at least 32 random characters"
             )
-        if app_env == "production" and _guessable(key):
+        if app_env == "production" and _guessable(key, instance_dir):
             raise ConfigError(
                 "SECRET_KEY is too weak for production (repeated, a pattern or words); use the output of "
                 "python3 -c 'import secrets; print(secrets.token_hex(32))'"
@@ -307,13 +309,32 @@ def _secret_key(env, app_env: str, instance_dir: Path) -> str:
     return _stored_secret_key(instance_dir)
 
 
-def _guessable(key: str) -> bool:
+def _guessable(key: str, instance_dir: Path) -> bool:
     """Whether zxcvbn (the estimator accounts/passwords.py uses) guesses the key in
     fewer than 10^25 tries (about 83 bits): repeats, sequences and common words with a
-    year are; 32 random hex digits (10^28 at worst by its estimate) are not."""
+    year are; 32 random hex digits (10^28 at worst by its estimate) are not.
+
+    The estimate (with its import) took a third of a second of every worker's start, so
+    a key found strong once is remembered in the instance folder: as an HMAC under the
+    key itself, which tells nothing about the key and which no other key matches."""
+    marker = instance_dir / "secret-key-checked"
+    proof = hmac.new(key.encode(), b"SECRET_KEY passed the zxcvbn check", hashlib.sha256)
+    try:
+        if hmac.compare_digest(marker.read_text().strip(), proof.hexdigest()):
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass  # not checked yet (or unreadable): check now
     from zxcvbn import zxcvbn
 
-    return zxcvbn(key[:72])["guesses_log10"] < 25
+    if zxcvbn(key[:72])["guesses_log10"] < 25:
+        return True
+    try:
+        _private_folder(instance_dir)
+        _private_file(marker)
+        marker.write_text(proof.hexdigest())
+    except OSError:
+        pass  # an instance folder that cannot be written: the next start checks again
+    return False
 
 
 def _stored_secret_key(instance_dir: Path) -> str:

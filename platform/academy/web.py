@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, request, url_for
 from werkzeug.routing import IntegerConverter
 
-from .content.loader import COURSE_SLUG
+from .content.layout import COURSE_SLUG
 
 T = TypeVar("T")
 PAGE_SIZE = 50  # rows per page in every list

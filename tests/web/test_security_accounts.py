@@ -387,6 +387,40 @@ def test_production_accepts_random_secret_keys(tmp_path):
         assert load(env).secret_key == key
 
 
+def test_a_key_found_strong_is_not_estimated_again_and_proves_no_other_key(tmp_path):
+    """The strength estimate is skipped on later starts (it cost a third of a second of
+    every worker's start); what the instance folder remembers holds for that key only."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.fixtures.settings import PRODUCTION_SECRET_KEY, ROOT
+
+    env = {
+        "APP_ENV": "production",
+        "SECRET_KEY": PRODUCTION_SECRET_KEY,
+        "PUBLIC_URL": "https://academy.example.com",
+        "INSTANCE_DIR": str(tmp_path),
+    }
+    probe = (
+        "import json, sys; from academy import config; "
+        f"config.load({env!r}); print(json.dumps('zxcvbn' in sys.modules))"
+    )
+
+    def estimated() -> bool:
+        run = subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT / "platform", capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    assert estimated() is True
+    assert estimated() is False
+    assert (tmp_path / "secret-key-checked").stat().st_mode & 0o077 == 0
+    with pytest.raises(ConfigError, match="SECRET_KEY is too weak"):
+        load({**env, "SECRET_KEY": "changeme" * 5})
+
+
 # --- 11: password policy ---------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from markupsafe import escape
-from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from .pdf import FONTS, PRIMARY
 
@@ -80,6 +79,9 @@ def svg(face: BadgeFace, credential_json: str | None = None) -> str:
 
 def png(face: BadgeFace, credential_json: str | None = None) -> bytes:
     """The same badge drawn as PNG; with `credential_json`, baked."""
+    # Pillow is imported when a badge is drawn or read, not at every worker's start.
+    from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+
     image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((4, 4, SIZE - 4, SIZE - 4), fill=PRIMARY)
@@ -111,6 +113,8 @@ MAX_PIXELS = 4_000_000  # reading the text chunks decodes the image: no pixel bo
 
 
 def unbake_png(data: bytes) -> dict:
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "PNG" or image.width * image.height > MAX_PIXELS:

@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONTS = Path(__file__).parent / "fonts"
 PRIMARY = (31, 111, 139)
@@ -116,6 +117,10 @@ def render_pdf(data: CertificateData) -> bytes:
 
 
 def _document() -> FPDF:
+    # fpdf2 (with fontTools) is imported on the first certificate, not at start-up, where
+    # it took half a second of every worker's start.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
@@ -317,6 +322,8 @@ def _fit(pdf: FPDF, value: str, width: float) -> str:
 
 
 def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
+    import segno  # with fpdf2: only when a certificate is drawn
+
     qr = io.BytesIO()
     segno.make(data.verify_url, error="m").save(qr, kind="png", scale=8, border=1)
     qr.seek(0)

@@ -6,22 +6,55 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from pathlib import Path
 
 from .course import Course, Problem
-from .loader import load_courses
 
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=8)
+_RECENT_SIZE = 8
+_recent: OrderedDict[tuple, tuple[dict[str, Course], list[Problem]]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def _parsed(
-    root: Path, url_base: str, additions: Path | None, _fingerprint: tuple
-) -> tuple[dict[str, Course], list]:
+    root: Path, url_base: str, additions: Path | None, fingerprint: tuple, cache_dir: Path | None
+) -> tuple[dict[str, Course], list[Problem]]:
     """Several apps in one process (the test suite, the benchmark) share one parse of the
-    same unchanged files; the objects are immutable, so sharing them is safe."""
+    same unchanged files, whatever their instance folders; the objects are immutable, so
+    sharing them is safe. With a cache folder, a new process reads the parse of an earlier
+    one (see cache.py)."""
+    memo_key = (root, url_base, additions, fingerprint)
+    with _recent_lock:
+        if memo_key in _recent:
+            _recent.move_to_end(memo_key)
+            return _recent[memo_key]
+    loaded = _load(root, url_base, additions, cache_dir)
+    with _recent_lock:
+        _recent[memo_key] = loaded
+        while len(_recent) > _RECENT_SIZE:
+            _recent.popitem(last=False)
+    return loaded
+
+
+def _load(root: Path, url_base: str, additions: Path | None, cache_dir: Path | None):
+    if cache_dir is None:
+        return _parse(root, url_base, additions)
+    from . import cache
+
+    return cache.load(
+        root, url_base, additions, cache_dir, lambda: _parse(root, url_base, additions)
+    )
+
+
+def _parse(root: Path, url_base: str, additions: Path | None):
+    # Imported here: a start that finds its courses in the cache never loads markdown-it,
+    # nh3 and YAML.
+    from .loader import load_courses
+
     return load_courses(root, url_base, additions)
 
 
@@ -36,6 +69,9 @@ class Catalog:
     With auto_reload (development), a request that comes at least a second after the
     last look re-reads the folder when any file's size or time stamp changed.
 
+    With a cache folder, a start with unchanged files and code reads the courses an earlier
+    start parsed instead of parsing them again (cache.py).
+
     With a published source (see follow()), courses published there replace the folder's
     course of the same name. The source is asked at most every few seconds; a changed
     course is swapped in whole, so a reader gets either the old or the new one.
@@ -47,11 +83,13 @@ class Catalog:
         url_base: str = "/courses/",
         auto_reload: bool = False,
         additions: Path | None = None,
+        cache_dir: Path | None = None,
     ):
         self.root = root.resolve()  # problems carry resolved paths
         self.additions = additions.resolve() if additions else None  # one subfolder per course
         self.url_base = url_base
         self.auto_reload = auto_reload
+        self.cache_dir = cache_dir
         self.problems: list[Problem] = []  # of the folder, as found by the last load
         self._folder: dict[str, Course] = {}
         self._published: Mapping[str, Course] = {}
@@ -68,7 +106,9 @@ class Catalog:
 
     def load(self) -> None:
         fingerprint = self._current_fingerprint()
-        courses, problems = _parsed(self.root, self.url_base, self.additions, fingerprint)
+        courses, problems = _parsed(
+            self.root, self.url_base, self.additions, fingerprint, self.cache_dir
+        )
         for problem in problems:
             if problem.severity == "error":
                 log.error("course problem: %s", problem)

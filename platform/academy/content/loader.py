@@ -21,12 +21,11 @@ from markdown_it.token import Token
 
 from . import frontmatter, markdown, questions
 from .course import Course, ExamSettings, Heading, Module, Problem, Question, SelfCheck
+from .layout import COURSE_SLUG, MODULE_FILE
 from .markdown import Context
 from .pool import ModuleInfo, check_pool
 from .reading import reading_minutes, word_count
 
-MODULE_FILE = re.compile(r"^(\d{1,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SELF_CHECK_START = re.compile(r"^<!--\s*self-check\s*-->\s*$", re.IGNORECASE)
 SELF_CHECK_END = re.compile(r"^<!--\s*/self-check\s*-->\s*$", re.IGNORECASE)
 RESERVED_SLUGS = {"exam", "media", "certificate", "progress", "start", "result"}

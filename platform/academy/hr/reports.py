@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import format_date
@@ -13,9 +14,12 @@ from flask_babel import gettext as _
 
 from ..accounts.queries import department_by_id, disclosure
 from ..extensions import db
-from . import evidence, pdf
+from . import evidence
 from .forms import STATUS_LABELS
 from .queries import ListFilters, Scope, list_export_rows
+
+if TYPE_CHECKING:
+    from . import pdf
 
 
 def status_labels() -> dict[str, str]:
@@ -142,6 +146,8 @@ def evidence_pdf(
             first_issue = min(first_issue or row.issued.date(), row.issued.date())
         rows.append(_shown(_pdf_row(row, today, titles, labels), scores))
     texts = _pdf_texts(today, first_issue, filters, titles, scores)
+    from . import pdf  # fpdf2 is imported on the first report, not at every worker's start
+
     return pdf.render(texts, evidence.course_versions(versions), rows)
 
 
@@ -186,6 +192,8 @@ def _pdf_texts(
         if first_issue
         else _("Zeitraum: bis %(end)s", end=_day(today))
     )
+    from . import pdf
+
     return pdf.Texts(
         title=_("Schulungsnachweis KI-Kompetenz"),
         organisation=_("Organisation: %(name)s", name=organisation),

@@ -15,6 +15,8 @@ def init_app(app) -> None:
         url_base=app.config["APPLICATION_ROOT"].rstrip("/") + "/courses/",
         auto_reload=settings.env == "development",
         additions=settings.course_additions_dir,
+        # The parsed courses, kept for the next start (each host has its own folder).
+        cache_dir=settings.instance_dir / "course-cache",
     )
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.courses_cli)

@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..content import Problem, load_course, load_courses
-from ..content.loader import additions_for
+from ..content import Problem
 
 courses_cli = AppGroup("courses", help="Check and list courses.")
 
@@ -27,6 +26,10 @@ def check(path: Path | None, additions: Path | None) -> None:
 
     Prints each problem as file:line: message; exits with 1 when there is an error.
     """
+    # Imported here: the serving app takes its courses from the cache and need not load
+    # the Markdown reader at all; the checker always reads every file.
+    from ..content.loader import additions_for, load_course, load_courses
+
     settings = current_app.config["SETTINGS"]
     root = path or settings.courses_dir
     additions = additions or settings.course_additions_dir

@@ -27,7 +27,7 @@ from ..accounts import access
 from ..accounts import queries as accounts_queries
 from ..extensions import db
 from ..web import found, list_params
-from . import export, pdf, queries, retention, services, summary
+from . import export, queries, retention, services, summary
 from .forms import AuditFilterForm, EraseForm, EraseOwnAccountForm, SettingsForm
 from .labels import action_label
 from .outcomes import PrivacyRefused
@@ -105,6 +105,8 @@ def _download(person, kind: str) -> Response:
 
 
 def _pdf(person, records) -> bytes:
+    from . import pdf  # fpdf2 is imported on the first PDF, not at every worker's start
+
     texts = pdf.Texts(
         title=_("Datenauskunft: %(name)s", name=person.name),
         subtitle=_("Nr. %(n)d", n=person.id)

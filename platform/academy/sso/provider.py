@@ -9,17 +9,20 @@ more (the provider rotated its keys), and a key still unknown then is refused.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
-from authlib.integrations.flask_client import OAuth
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from flask import Flask, current_app
-from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
-from requests import RequestException
 
 from . import claims
 from .outcomes import SsoRefusal, SsoRefused
+
+if TYPE_CHECKING:
+    from joserfc.errors import ClaimError
+
+# Authlib, joserfc and requests are imported inside the functions that use them: they
+# take about half a second to import, which a worker's start pays only when single
+# sign-on is configured.
 
 NAME = "company"
 TIMEOUT_SECONDS = 10  # a provider that does not answer: a clear page, not a hung worker
@@ -32,6 +35,9 @@ def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"].oidc
     if settings is None:
         return
+    from authlib.integrations.flask_client import OAuth
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+
     oauth = OAuth(app)
     auth_method = "private_key_jwt" if settings.private_key else "client_secret_basic"
     oauth.register(
@@ -68,6 +74,8 @@ def redirect_uri() -> str:
 
 def metadata(sso) -> dict:
     """The provider's discovery document; its issuer must be the configured one."""
+    from requests import RequestException
+
     try:
         document = sso.load_server_metadata()
     except (RequestException, ValueError) as error:
@@ -82,6 +90,8 @@ def metadata(sso) -> dict:
 
 
 def authorization_redirect(sso, nonce: str):
+    from requests import RequestException
+
     metadata(sso)
     try:
         return sso.authorize_redirect(redirect_uri(), nonce=nonce)
@@ -92,6 +102,10 @@ def authorization_redirect(sso, nonce: str):
 def person_from_callback(sso) -> claims.Person:
     """Exchange the code, check the ID token and read it; every failure becomes a
     refusal with a reason the person's page and the admin's log line name."""
+    from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+    from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
+    from requests import RequestException
+
     metadata(sso)
     try:
         token = sso.authorize_access_token(claims_options=_claim_checks(), leeway=LEEWAY_SECONDS)
@@ -130,6 +144,8 @@ def _claim_checks() -> dict:
 
 
 def _claim_refusal(error: ClaimError) -> SsoRefused:
+    from joserfc.errors import ExpiredTokenError
+
     detail = f"ID token claim {error.claim}: {error.description or type(error).__name__}"
     if isinstance(error, ExpiredTokenError) or error.claim in ("iat", "nbf"):
         return SsoRefused(SsoRefusal.CLOCK_SKEW, detail=detail)

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock
-from ..content.loader import COURSE_SLUG, MODULE_FILE
+from ..content.layout import COURSE_SLUG, MODULE_FILE
 from ..exams.models import AttemptKind
 from ..extensions import db
 from ..outcomes import all_or_nothing

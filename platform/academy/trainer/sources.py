@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..content import Course, Problem, load_course
+from ..content import Course, Problem
 from .archive import Files
 
 log = logging.getLogger(__name__)
 PREVIEW_DAYS = 2
+PARSED = ".parsed"  # beside the course folder: hidden, so never taken for a course
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,20 @@ def load_files(files: Files, slug: str, url_base: str, root: Path, keep: bool = 
 @lru_cache(maxsize=64)
 def _load(folder: Path, url_base: str) -> Loaded:
     # The folder's name is its content's hash: the same path always holds the same files.
-    course, problems = load_course(folder, url_base)
-    return Loaded(course, tuple(problems), folder.resolve())
+    # What the loader made of them is kept beside them (content/cache.py), so a worker
+    # serving a course published in the browser reads it instead of parsing it again;
+    # the cache goes when the folder goes.
+    from ..content import cache
+
+    def parse():
+        from ..content.loader import load_course  # imported when first needed
+
+        course, problems = load_course(folder, url_base)
+        return ({course.slug: course} if course else {}), problems
+
+    home = folder.parent
+    courses, problems = cache.load(home, url_base, None, home / PARSED, parse)
+    return Loaded(next(iter(courses.values()), None), tuple(problems), folder.resolve())
 
 
 def content_hash(files: Files) -> str:
