@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -53,6 +54,8 @@ PAGES = {
 PASSWORD = "bench-password-1"
 HOST = "bench.example"
 EXAM_COURSE = "pruefungslast"
+# Production refuses a guessable key; one random key per run serves every process.
+SECRET_KEY = secrets.token_hex(32)
 SECTIONS = ("pages", "exam", "hr", "startup")
 
 
@@ -69,11 +72,13 @@ def environment(instance: Path, database_url: str, **extra: str) -> dict[str, st
     return {
         **os.environ,
         "APP_ENV": "production",
-        "SECRET_KEY": "b" * 48,
+        "SECRET_KEY": SECRET_KEY,
         "PUBLIC_URL": f"http://{HOST}",
         "INSTANCE_DIR": str(instance),
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
+        # Never counted (disabled), but production with 2 workers refuses memory://.
+        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379"),
         "PYTHONPATH": str(ROOT / "platform"),
         **extra,
     }
@@ -298,6 +303,17 @@ def exam(args, results: dict, database: str, url: str | None) -> None:
             stop(platform)
 
 
+def prepared(port: int, email: str) -> tuple[Client, str]:
+    """A learner signed in, with both modules read: the untimed part before the load."""
+    client = Client(port)
+    client.sign_in(email)
+    for module in ("modul-001", "modul-002"):
+        _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/{module}")
+        client.request("POST", f"/courses/{EXAM_COURSE}/{module}/done", {"csrf_token": client.token(page)})  # fmt: skip
+    _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/exam")
+    return client, client.token(page)
+
+
 def exam_load(port: int, emails: list[str], seconds: int) -> dict:
     """Each learner signs in and reads the modules, then starts and hands in exams until
     the time is up. An answer other than the expected redirect is an error (a locked
@@ -307,13 +323,11 @@ def exam_load(port: int, emails: list[str], seconds: int) -> dict:
     stop_at = [0.0]
 
     def learner(email: str) -> None:
-        client = Client(port)
-        client.sign_in(email)
-        for module in ("modul-001", "modul-002"):
-            _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/{module}")
-            client.request("POST", f"/courses/{EXAM_COURSE}/{module}/done", {"csrf_token": client.token(page)})  # fmt: skip
-        _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/exam")
-        token = client.token(page)
+        try:
+            client, token = prepared(port, email)
+        except Exception:
+            ready.abort()  # the run cannot be fair without every learner: stop at once
+            raise
         ready.wait()
         while time.monotonic() < stop_at[0]:
             try:
