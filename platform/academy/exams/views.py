@@ -4,6 +4,7 @@ handing it in, the result."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .. import signals
@@ -84,9 +85,17 @@ def _exam_page(attempt, answers, status: int = 200):
         attempt=attempt,
         course=learning.course_including_drafts(attempt.course_slug),
         questions=questions,
+        numbers=_question_numbers(len(questions)),
         answers=answers,
         answered=len(questions) - len(unanswered(questions, answers)),
     ), status
+
+
+def _question_numbers(total: int) -> list[str]:
+    """ "Frage 3 von 20" for each question: one translation lookup per page, not one per
+    question (a lookup costs about 50 µs; the page is on every exam's way)."""
+    pattern = gettext("Frage %(n)d von %(total)d")  # without arguments: the pattern itself
+    return [pattern % {"n": n, "total": total} for n in range(1, total + 1)]
 
 
 @bp.post("/courses/<slug>/exam/<int:attempt_id>/answers")

@@ -365,8 +365,19 @@ def _add(model, rows: list[dict], counters: tuple[str, ...]) -> None:
     if not rows:
         return
     dialect = db.session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(model).values(rows)
-    keys = [c.name for c in model.__table__.primary_key.columns]
-    added = {c: getattr(model, c) + statement.excluded[c] for c in counters}
-    db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=added))
+    # One statement with parameters per row (executemany), not the rows' values written
+    # into it: SQLAlchemy compiles it once per process instead of once per exam.
+    db.session.execute(_upsert(model, counters, dialect), rows)
+
+
+_UPSERTS: dict[tuple, object] = {}
+
+
+def _upsert(model, counters: tuple[str, ...], dialect: str):
+    key = (model, counters, dialect)
+    if key not in _UPSERTS:
+        insert = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(model)
+        keys = [c.name for c in model.__table__.primary_key.columns]
+        added = {c: getattr(model, c) + insert.excluded[c] for c in counters}
+        _UPSERTS[key] = insert.on_conflict_do_update(index_elements=keys, set_=added)
+    return _UPSERTS[key]
