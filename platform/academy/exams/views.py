@@ -62,8 +62,9 @@ def start(slug: str):
     except ExamRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("exams.overview", slug=slug))
+    attempt_id = attempt.id  # read before the commit expires it: no reload of the row
     db.session.commit()
-    return redirect(url_for("exams.take", slug=slug, attempt_id=attempt.id))
+    return redirect(url_for("exams.take", slug=slug, attempt_id=attempt_id))
 
 
 @bp.get("/courses/<slug>/exam/<int:attempt_id>")
@@ -127,12 +128,14 @@ def submit(slug: str, attempt_id: int):
         handed_in = services.hand_in(current_user, attempt, posted, course, confirmed)
     except ExamRefused as refusal:
         return _refused(refusal, attempt, posted)
+    # Read before the commit expires the rows: no reload of attempt and result after it.
+    graded, late = handed_in.result, handed_in.result is not None and handed_in.result.late
     db.session.commit()
-    if handed_in.result is None:  # the answers are saved; the summary asks to confirm
-        return redirect(url_for("exams.summary", slug=slug, attempt_id=attempt.id))
-    if handed_in.result.late:
+    if graded is None:  # the answers are saved; the summary asks to confirm
+        return redirect(url_for("exams.summary", slug=slug, attempt_id=attempt_id))
+    if late:
         flash(str(TIMED_OUT), "error")
-    return redirect(url_for("exams.result", slug=slug, attempt_id=attempt.id))
+    return redirect(url_for("exams.result", slug=slug, attempt_id=attempt_id))
 
 
 def _refused(refusal: ExamRefused, attempt, posted):
