@@ -265,9 +265,9 @@ _LAYOUTS: dict[tuple[ModuleObjectives, ...], AnnexLayout] = {}
 
 def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> AnnexLayout:
     """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns,
-    where the second column starts, and every line already broken. Breaking lines takes
-    most of the time a PDF takes (fpdf2 measures a paragraph again for each character)
-    and the modules are the same for everyone certified in a course version: kept."""
+    where the second column starts, and every line already broken. Breaking lines is
+    slow (fpdf2 measures a paragraph again for each character it adds) and the modules
+    are the same for everyone certified in a course version: kept."""
     if modules not in _LAYOUTS:
         if len(_LAYOUTS) >= 64:
             _LAYOUTS.clear()
