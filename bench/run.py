@@ -7,6 +7,7 @@ the same seconds), not absolute numbers across runs or machines.
     make bench                          # SQLite, plus PostgreSQL when BENCH_DATABASE_URL is set
     .venv/bin/python bench/run.py --quick                 # about a minute: shorter loads, 5,000 people
     .venv/bin/python bench/run.py --only pages,startup    # some sections
+    .venv/bin/python bench/run.py --only pdf              # the certificate PDF, in seconds
 
 BENCH_DATABASE_URL (or --database-url) names a PostgreSQL database whose public schema
 is DROPPED and re-created: give it one of its own, e.g.
@@ -16,7 +17,8 @@ Sections: pages (lesson, course overview and start page under gunicorn, 2 worker
 against a trivial app with the same bytes: req/s, p50/p99, ratio; peak memory per
 worker), exam (start + submit by concurrent learners on SQLite and PostgreSQL), hr
 (seed, dashboard and filtered list latency, CSV/XLSX exports with time and memory,
-reminders dry run, certificate PDF), startup (bundled courses and a 200-module course).
+reminders dry run, certificate PDF), pdf (the certificate PDF alone: signed, drawing,
+signature), startup (bundled courses and a 200-module course).
 """
 
 from __future__ import annotations
@@ -54,9 +56,9 @@ PAGES = {
 PASSWORD = "bench-password-1"
 HOST = "bench.example"
 EXAM_COURSE = "pruefungslast"
-SECTIONS = ("pages", "exam", "hr", "startup")
-# Production refuses a guessable key; every process of one run shares this one.
+# Production refuses a guessable key; one random key per run serves every process.
 SECRET_KEY = secrets.token_hex(32)
+SECTIONS = ("pages", "exam", "hr", "pdf", "startup")
 
 
 # --- processes and HTTP -----------------------------------------------------------------
@@ -77,6 +79,8 @@ def environment(instance: Path, database_url: str, **extra: str) -> dict[str, st
         "INSTANCE_DIR": str(instance),
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
+        # Never counted (disabled), but production with 2 workers refuses memory://.
+        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379"),
         "PYTHONPATH": str(ROOT / "platform"),
         **extra,
     }
@@ -102,11 +106,23 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def worker_peak_rss_mib(master: subprocess.Popen) -> list[float]:
+def worker_pids(master: subprocess.Popen) -> list[str]:
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
-    pids = children.read_text().split() if children.exists() else []
-    peaks = []
+    return children.read_text().split() if children.exists() else []
+
+
+def cpu_seconds(pids: list[str]) -> float:
+    """User and system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
     for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def worker_peak_rss_mib(master: subprocess.Popen) -> list[float]:
+    peaks = []
+    for pid in worker_pids(master):
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(round(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024, 1))
     return peaks
@@ -296,27 +312,40 @@ def exam(args, results: dict, database: str, url: str | None) -> None:
         port = free_port()
         platform = gunicorn("app:app", port, environment(instance, url, **extra))
         try:
-            results[f"exam start+submit, {database}"] = exam_load(port, emails, args.exam_seconds)
+            results[f"exam start+submit, {database}"] = exam_load(
+                port, emails, args.exam_seconds, worker_pids(platform)
+            )
         finally:
             stop(platform)
 
 
-def exam_load(port: int, emails: list[str], seconds: int) -> dict:
+def prepared(port: int, email: str) -> tuple[Client, str]:
+    """A learner signed in, with both modules read: the untimed part before the load."""
+    client = Client(port)
+    client.sign_in(email)
+    for module in ("modul-001", "modul-002"):
+        _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/{module}")
+        client.request("POST", f"/courses/{EXAM_COURSE}/{module}/done", {"csrf_token": client.token(page)})  # fmt: skip
+    _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/exam")
+    return client, client.token(page)
+
+
+def exam_load(port: int, emails: list[str], seconds: int, workers: list[str]) -> dict:
     """Each learner signs in and reads the modules, then starts and hands in exams until
     the time is up. An answer other than the expected redirect is an error (a locked
-    SQLite database shows as a 503)."""
+    SQLite database shows as a 503). Besides exams/s it reports the CPU time the
+    gunicorn workers and this client spent per exam: on a shared machine exams/s
+    measures the other sessions too, CPU time per exam much less so."""
     done, errors, kinds = [0], [0], {}
     lock, ready = threading.Lock(), threading.Barrier(len(emails) + 1)
     stop_at = [0.0]
 
     def learner(email: str) -> None:
-        client = Client(port)
-        client.sign_in(email)
-        for module in ("modul-001", "modul-002"):
-            _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/{module}")
-            client.request("POST", f"/courses/{EXAM_COURSE}/{module}/done", {"csrf_token": client.token(page)})  # fmt: skip
-        _, _, page = client.request("GET", f"/courses/{EXAM_COURSE}/exam")
-        token = client.token(page)
+        try:
+            client, token = prepared(port, email)
+        except Exception:
+            ready.abort()  # the run cannot be fair without every learner: stop at once
+            raise
         ready.wait()
         while time.monotonic() < stop_at[0]:
             try:
@@ -347,17 +376,21 @@ def exam_load(port: int, emails: list[str], seconds: int) -> dict:
         thread.start()
     stop_at[0] = time.monotonic() + 3600
     ready.wait()
-    started = time.monotonic()
+    started, server_cpu, client_cpu = time.monotonic(), cpu_seconds(workers), time.process_time()
     stop_at[0] = started + seconds
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    server_cpu, client_cpu = cpu_seconds(workers) - server_cpu, time.process_time() - client_cpu
+    exams = max(done[0], 1)
     return {
         "learners": len(emails),
         "seconds": round(elapsed, 1),
         "exams_per_second": round(done[0] / elapsed, 1),
         "exams": done[0],
         "errors": errors[0],
+        "server_cpu_ms_per_exam": round(server_cpu / exams * 1000, 1),
+        "client_cpu_ms_per_exam": round(client_cpu / exams * 1000, 1),
         "error_kinds": kinds,
     }
 
@@ -390,13 +423,16 @@ def hr(args, results: dict, url: str | None) -> None:
 
 
 def latency(run, repeat: int) -> dict:
-    times = []
+    """Wall-clock median and p99, and the median CPU time of this process: on a shared
+    machine the wall clock also measures the other sessions, the CPU time much less."""
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run()
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     times.sort()
-    return {"median_ms": round(statistics.median(times), 1), "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1)}  # fmt: skip
+    return {"median_ms": round(statistics.median(times), 1), "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1), "cpu_median_ms": round(statistics.median(cpu), 1)}  # fmt: skip
 
 
 def measured_memory(run) -> tuple[float, float, object]:
@@ -450,6 +486,32 @@ def hr_figures(app, args, results: dict, database: str) -> None:
         documents.signed_pdf(certificate)  # the first one loads keys and fonts
         results["certificate PDF"] = latency(lambda: documents.signed_pdf(certificate), 10)
         db.session.remove()
+
+
+def pdf(args, results: dict) -> None:
+    """The certificate PDF on its own (the hr section times it too, after its seed): the
+    whole signed PDF, and its two parts, drawing (fpdf2) and the signature (pyHanko)."""
+    from academy.certificates import documents, signing
+    from academy.certificates.models import Certificate
+    from academy.certificates.pdf import render_pdf
+    from academy.extensions import db
+    from academy.hr import seed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = app_for(f"sqlite:///{tmp}/bench.db", Path(tmp))
+        with app.test_request_context():
+            seed.seed(50)
+            db.session.commit()
+            certificate = db.session.scalars(db.select(Certificate).limit(1)).one()
+            documents.signed_pdf(certificate)  # the first one loads keys and fonts
+            data = documents.pdf_data(certificate)
+            body = render_pdf(data)
+            signer, name = documents.pdf_signer(), app.config["SETTINGS"].organisation
+            results["certificate PDF (signed)"] = latency(lambda: documents.signed_pdf(certificate), args.repeat)  # fmt: skip
+            results["certificate PDF: drawing"] = latency(lambda: render_pdf(data), args.repeat)
+            results["certificate PDF: signature"] = latency(lambda: signing.sign_pdf(body, signer, name, "x"), args.repeat)  # fmt: skip
+            db.session.remove()
+            db.engine.dispose()
 
 
 STARTUP = """
@@ -533,6 +595,8 @@ def main() -> None:
             exam(args, results, "PostgreSQL", postgresql)
     if "hr" in sections:
         hr(args, results, postgresql)
+    if "pdf" in sections:
+        pdf(args, results)
     if "startup" in sections:
         startup(args, results)
     print(f"\n{machine}; client {'wrk' if shutil.which('wrk') else 'python'}\n")

@@ -177,19 +177,28 @@ def _security_headers(response):
     if getattr(view, "noindex", False):  # pages for one reader (verification): not kept
         response.headers.setdefault("X-Robots-Tag", "noindex")
         response.headers["Cache-Control"] = "no-store"
-    if current_user.is_authenticated:  # a page about a person: no shared or disk cache
+    # A page about a person: no shared or disk cache. is_anonymous, not is_authenticated:
+    # it reads no column, so a view that committed does not reload the user for it.
+    if not current_user.is_anonymous:
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: write-ahead log, enforced foreign keys, wait instead of failing when busy,
+    """SQLite: write-ahead log synced at checkpoints, enforced foreign keys, wait instead
+    of failing when busy,
     and deleted rows overwritten with zeros (an erased person stays out of the file)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # With the write-ahead log, NORMAL syncs the log at checkpoints instead of at
+        # every commit (FULL): a commit no longer waits for the disk, about 9 ms on the
+        # development machine, while the writer holds the database's one write lock. The
+        # database stays consistent; a power failure (not a crash of the app) may lose
+        # the last commits. Deployments that cannot accept that use PostgreSQL.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from academy.content import synthetic
-from tests.fixtures.web import count_queries, login
+from tests.fixtures.journey import COURSE, answers_for
+from tests.fixtures.web import count_queries, csrf_token, login
 
 MAX_QUERIES = 6
 
@@ -53,3 +54,32 @@ def test_the_start_page_and_the_overview_cost_the_same_for_few_or_many(small_and
     small, big = (_queries(*side, path) for side in small_and_big)
     assert len(small) == len(big), "\n\n".join(big)
     assert len(big) <= MAX_QUERIES, "\n\n".join(big)
+
+
+def _selects_from(statements: list[str], table: str) -> int:
+    return sum(s.lstrip().startswith("SELECT") and f"FROM {table}" in s for s in statements)
+
+
+def test_starting_and_handing_in_an_exam_load_nothing_again_after_the_commit(learner, app):
+    """The exam's hot path (issue 14): the user and the attempt are read once per request;
+    the commit does not make the view or the security headers read them again, and the
+    claimed hand-in is not written a second time."""
+    client, _ = learner
+    token = csrf_token(client)
+    with count_queries(app) as start:
+        response = client.post(f"/courses/{COURSE}/exam/start", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert _selects_from(start, "users") == 1, "\n\n".join(start)
+    assert _selects_from(start, "exam_attempts") == 2, "\n\n".join(start)  # open, recent
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    answers = answers_for(app, attempt_id, correct=3)  # failed: no certificate is issued
+    with count_queries(app) as hand_in:
+        response = client.post(
+            f"/courses/{COURSE}/exam/{attempt_id}", data={"csrf_token": token, **answers}
+        )
+    assert response.status_code == 302 and "/result" in response.headers["Location"]
+    assert _selects_from(hand_in, "users") == 1, "\n\n".join(hand_in)
+    assert _selects_from(hand_in, "exam_attempts") == 1, "\n\n".join(hand_in)
+    assert _selects_from(hand_in, "exam_results") == 0, "\n\n".join(hand_in)
+    updates = [s for s in hand_in if s.lstrip().startswith("UPDATE exam_attempts")]
+    assert len(updates) == 1, "\n\n".join(updates)  # the claim, and nothing after it

@@ -237,30 +237,47 @@ def _annex(pdf: FPDF, data: CertificateData, text: dict) -> None:
             f"{data.holder_name} · {data.certificate_title} · {text['number']} {data.number}",
         )
     pdf.set_text_color(30, 36, 48)
-    size, split = _annex_layout(pdf, data.modules)
-    columns = (data.modules[:split], data.modules[split:])
-    number = 1
-    for x, modules in zip((25.0, 152.0), columns, strict=False):
+    layout = _annex_layout(pdf, data.modules)
+    columns = (layout.blocks[: layout.split], layout.blocks[layout.split :])
+    for x, blocks in zip((25.0, 152.0), columns, strict=False):
         pdf.set_y(42)
-        for module in modules:
-            _module_block(pdf, module, number, x, size)
-            number += 1
+        for block in blocks:
+            _module_block(pdf, block, x, layout.size)
 
 
 ANNEX_WIDTH, ANNEX_HEIGHT = 120.0, 146.0  # one column, between the heading and the frame
 
 
-_LAYOUTS: dict[tuple[ModuleObjectives, ...], tuple[float, int]] = {}
+@dataclass(frozen=True)
+class AnnexBlock:
+    """A module in the annex, broken into lines: its numbered title and each objective."""
+
+    title: str
+    title_lines: tuple[str, ...]
+    objectives: tuple[tuple[str, tuple[str, ...]], ...]  # (objective, its lines)
 
 
-def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> tuple[float, int]:
+@dataclass(frozen=True)
+class AnnexLayout:
+    size: float  # font size of the objectives; titles are 1 pt larger
+    split: int  # where the second column starts
+    blocks: tuple[AnnexBlock, ...]
+
+
+_LAYOUTS: dict[tuple[ModuleObjectives, ...], AnnexLayout] = {}
+
+
+def _annex_layout(pdf: FPDF, modules: tuple[ModuleObjectives, ...]) -> AnnexLayout:
     """The largest font (9 down to 5 pt) at which the modules fit in two balanced columns,
-    and where the second column starts. Measuring takes most of the time a PDF takes and
-    the modules are the same for everyone certified in a course version: kept."""
+    where the second column starts, and every line already broken. Breaking lines is
+    slow (fpdf2 measures a paragraph again for each character it adds) and the modules
+    are the same for everyone certified in a course version: kept."""
     if modules not in _LAYOUTS:
         if len(_LAYOUTS) >= 64:
             _LAYOUTS.clear()
-        _LAYOUTS[modules] = _measure_annex(pdf, modules)
+        size, split = _measure_annex(pdf, modules)
+        blocks = tuple(_block(pdf, m, n, size) for n, m in enumerate(modules, start=1))
+        _LAYOUTS[modules] = AnnexLayout(size, split, blocks)
     return _LAYOUTS[modules]
 
 
@@ -283,18 +300,38 @@ def _balanced_split(heights: list[float]) -> int:
     return best
 
 
-def _module_block(pdf: FPDF, module: ModuleObjectives, number: int, x: float, size: float) -> None:
-    pdf.set_x(x)
-    pdf.set_font("DejaVu", "B", size + 1)
+def _block(pdf: FPDF, module: ModuleObjectives, number: int, size: float) -> AnnexBlock:
     title = f"{number}. {module.title}"
-    with _tag(pdf, "/H3", whole=title):
-        pdf.multi_cell(ANNEX_WIDTH, (size + 1) * 0.5, title, align="L")
+    pdf.set_font("DejaVu", "B", size + 1)
+    title_lines = _broken(pdf, ANNEX_WIDTH, title)
     pdf.set_font("DejaVu", "", size)
-    for objective in module.objectives:
-        pdf.set_x(x + 3)
+    objectives = tuple((o, _broken(pdf, ANNEX_WIDTH - 3, f"• {o}")) for o in module.objectives)
+    return AnnexBlock(title, title_lines, objectives)
+
+
+def _broken(pdf: FPDF, width: float, text: str) -> tuple[str, ...]:
+    """The lines fpdf2's multi_cell would draw, in the current font."""
+    return tuple(pdf.multi_cell(width, 5, text, align="L", dry_run=True, output="LINES"))
+
+
+def _module_block(pdf: FPDF, block: AnnexBlock, x: float, size: float) -> None:
+    pdf.set_font("DejaVu", "B", size + 1)
+    with _tag(pdf, "/H3", whole=block.title):
+        _lines(pdf, x, ANNEX_WIDTH, (size + 1) * 0.5, block.title_lines)
+    pdf.set_font("DejaVu", "", size)
+    for objective, lines in block.objectives:
         with _tag(pdf, "/P", whole=objective):
-            pdf.multi_cell(ANNEX_WIDTH - 3, size * 0.48, f"• {objective}", align="L")
+            _lines(pdf, x + 3, ANNEX_WIDTH - 3, size * 0.48, lines)
     pdf.set_y(pdf.get_y() + size * 0.3)
+
+
+def _lines(pdf: FPDF, x: float, width: float, height: float, lines: tuple[str, ...]) -> None:
+    """Lines broken beforehand, one cell each: what multi_cell draws, without measuring."""
+    from fpdf.enums import XPos, YPos  # loaded with fpdf2 by _document()
+
+    for line in lines:
+        pdf.set_x(x)
+        pdf.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _module_height(pdf: FPDF, module: ModuleObjectives, size: float) -> float:

@@ -69,7 +69,15 @@ class ExamAttempt(db.Model):
         return rules.reveals_answers(self.reveal_answers, self.result.passed, answered)
 
     def drawn_questions(self) -> list[DrawnQuestion]:
-        return [DrawnQuestion.from_json(q) for q in self.questions]
+        """The questions as drawn. A hand-in asks for them five times (check, grade,
+        statistics, …): parsed once per loaded `questions` list, which a reload replaces.
+        DrawnQuestion is frozen, so sharing the parsed objects is safe."""
+        questions = self.questions
+        parsed = self.__dict__.get("_drawn")
+        if parsed is None or parsed[0] is not questions:
+            parsed = (questions, tuple(DrawnQuestion.from_json(q) for q in questions))
+            self.__dict__["_drawn"] = parsed
+        return list(parsed[1])
 
 
 class ExamResult(db.Model):

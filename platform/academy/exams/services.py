@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, clock
 from ..content import Course
@@ -181,8 +182,8 @@ def _claim(attempt: ExamAttempt) -> bool:
         ).rowcount
         == 1
     )
-    if claimed:
-        attempt.submitted_at = now
+    if claimed:  # the row has it already: recorded as loaded, not written a second time
+        set_committed_value(attempt, "submitted_at", now)
     return claimed
 
 

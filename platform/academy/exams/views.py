@@ -4,6 +4,7 @@ handing it in, the result."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .. import signals
@@ -61,8 +62,9 @@ def start(slug: str):
     except ExamRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("exams.overview", slug=slug))
+    attempt_id = attempt.id  # read before the commit expires it: no reload of the row
     db.session.commit()
-    return redirect(url_for("exams.take", slug=slug, attempt_id=attempt.id))
+    return redirect(url_for("exams.take", slug=slug, attempt_id=attempt_id))
 
 
 @bp.get("/courses/<slug>/exam/<int:attempt_id>")
@@ -84,9 +86,17 @@ def _exam_page(attempt, answers, status: int = 200):
         attempt=attempt,
         course=learning.course_including_drafts(attempt.course_slug),
         questions=questions,
+        numbers=_question_numbers(len(questions)),
         answers=answers,
         answered=len(questions) - len(unanswered(questions, answers)),
     ), status
+
+
+def _question_numbers(total: int) -> list[str]:
+    """ "Frage 3 von 20" for each question: one translation lookup per page, not one per
+    question (a lookup costs about 50 µs; the page is on every exam's way)."""
+    pattern = gettext("Frage %(n)d von %(total)d")  # without arguments: the pattern itself
+    return [pattern % {"n": n, "total": total} for n in range(1, total + 1)]
 
 
 @bp.post("/courses/<slug>/exam/<int:attempt_id>/answers")
@@ -118,12 +128,14 @@ def submit(slug: str, attempt_id: int):
         handed_in = services.hand_in(current_user, attempt, posted, course, confirmed)
     except ExamRefused as refusal:
         return _refused(refusal, attempt, posted)
+    # Read before the commit expires the rows: no reload of attempt and result after it.
+    graded, late = handed_in.result, handed_in.result is not None and handed_in.result.late
     db.session.commit()
-    if handed_in.result is None:  # the answers are saved; the summary asks to confirm
-        return redirect(url_for("exams.summary", slug=slug, attempt_id=attempt.id))
-    if handed_in.result.late:
+    if graded is None:  # the answers are saved; the summary asks to confirm
+        return redirect(url_for("exams.summary", slug=slug, attempt_id=attempt_id))
+    if late:
         flash(str(TIMED_OUT), "error")
-    return redirect(url_for("exams.result", slug=slug, attempt_id=attempt.id))
+    return redirect(url_for("exams.result", slug=slug, attempt_id=attempt_id))
 
 
 def _refused(refusal: ExamRefused, attempt, posted):
