@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -54,6 +55,8 @@ PASSWORD = "bench-password-1"
 HOST = "bench.example"
 EXAM_COURSE = "pruefungslast"
 SECTIONS = ("pages", "exam", "hr", "startup")
+# Production refuses a weak key; one per run, shared by the bench and its servers.
+SECRET_KEY = secrets.token_hex(32)
 
 
 # --- processes and HTTP -----------------------------------------------------------------
@@ -69,11 +72,14 @@ def environment(instance: Path, database_url: str, **extra: str) -> dict[str, st
     return {
         **os.environ,
         "APP_ENV": "production",
-        "SECRET_KEY": "b" * 48,
+        "SECRET_KEY": SECRET_KEY,
         "PUBLIC_URL": f"http://{HOST}",
         "INSTANCE_DIR": str(instance),
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
+        # Production refuses memory:// with several workers; limits are off, so it is
+        # only named, never used.
+        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379"),
         "PYTHONPATH": str(ROOT / "platform"),
         **extra,
     }
