@@ -12,12 +12,12 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     and_,
+    cast,
     func,
     literal_column,
     null,
     select,
     true,
-    type_coerce,
     union_all,
 )
 
@@ -106,10 +106,10 @@ def _progress_part(user_id: int):
         text=ModuleCompletion.module_slug,
         extra=ModuleCompletion.module_version,
         at=ModuleCompletion.completed_at,
-        # The first part fixes the result's types: a truth value, dates and times.
-        flag=type_coerce(null(), Boolean()),
-        at2=type_coerce(null(), DateTime()),
-        at3=type_coerce(null(), DateTime()),
+        # The first part fixes the union's types (PostgreSQL needs them typed).
+        flag=cast(null(), Boolean()),
+        at2=cast(null(), DateTime()),
+        at3=cast(null(), DateTime()),
     ).where(ModuleCompletion.user_id == user_id)
 
 
