@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     and_,
+    bindparam,
     cast,
     func,
     literal_column,
@@ -99,7 +100,7 @@ def _part(kind: str, **columns) -> object:
     )
 
 
-def _progress_part(user_id: int):
+def _progress_part():
     return _part(
         _PROGRESS,
         course=ModuleCompletion.course_slug,
@@ -110,15 +111,15 @@ def _progress_part(user_id: int):
         flag=cast(null(), Boolean()),
         at2=cast(null(), DateTime()),
         at3=cast(null(), DateTime()),
-    ).where(ModuleCompletion.user_id == user_id)
+    ).where(ModuleCompletion.user_id == bindparam("user_id"))
 
 
-def _passes_part(user_id: int):
+def _passes_part():
     return (
         _part(_PASSED, course=ExamAttempt.course_slug, at=func.max(ExamResult.graded_at))
         .join(ExamResult, ExamResult.attempt_id == ExamAttempt.id)
         .where(
-            ExamAttempt.user_id == user_id,
+            ExamAttempt.user_id == bindparam("user_id"),
             ExamAttempt.kind == AttemptKind.EXAM,
             ExamResult.passed,
         )
@@ -135,15 +136,22 @@ def _progress(courses: list[Course], rows) -> dict[str, CourseProgress]:
     return {c.slug: CourseProgress(c, finished[c.slug], last.get(c.slug)) for c in courses}
 
 
-def _records(user_id: int, *tables: tuple[type, object]) -> list[list]:
-    """Rows of several tables in one ORM query: the objects of each table, in order."""
+def _records_of(*tables: tuple[type, object]):
+    """One ORM query for the rows of several tables that belong to :user_id."""
     slots = union_all(*(select(literal_column(str(n)).label("n")) for n in range(len(tables))))
     slot = slots.subquery("slot")
     query = select(*(table for table, _ in tables)).select_from(slot)
     for n, (table, condition) in enumerate(tables):
-        query = query.outerjoin(table, and_(slot.c.n == n, table.user_id == user_id, condition))
-    found: list[dict[int, object]] = [{} for _ in tables]
-    for row in db.session.execute(query):
+        mine = table.user_id == bindparam("user_id")
+        query = query.outerjoin(table, and_(slot.c.n == n, mine, condition))
+    return query, len(tables)
+
+
+def _records(records_of, **params) -> list[list]:
+    """The objects of each table of a _records_of() query, in order."""
+    query, count = records_of
+    found: list[dict[int, object]] = [{} for _ in range(count)]
+    for row in db.session.execute(query, params):
         for n, record in enumerate(row):
             if record is not None:
                 found[n][record.id] = record
@@ -157,17 +165,21 @@ class StartPage:
     retrainings: list[Retraining]  # open, oldest first
 
 
+# Built once: building a statement costs more than running it.
+_START_FACTS = union_all(_progress_part(), _passes_part())
+_START_RECORDS = _records_of(
+    (Certificate, true()),
+    (Assignment, is_open()),
+    (Retraining, Retraining.completed_at.is_(None)),
+)
+
+
 def start_page(user, courses: list[Course]) -> StartPage:
     """Every course's status, the open assignments and retrainings: two queries."""
-    rows = db.session.execute(union_all(_progress_part(user.id), _passes_part(user.id))).all()
+    rows = db.session.execute(_START_FACTS, {"user_id": user.id}).all()
     progress = _progress(courses, (r for r in rows if r.kind == _PROGRESS))
     passes = {r.course: r.at for r in rows if r.kind == _PASSED}
-    certificates, assignments, retrainings = _records(
-        user.id,
-        (Certificate, true()),
-        (Assignment, is_open()),
-        (Retraining, Retraining.completed_at.is_(None)),
-    )
+    certificates, assignments, retrainings = _records(_START_RECORDS, user_id=user.id)
     latest: dict[str, Certificate] = {}
     for certificate in sorted(certificates, key=lambda c: (c.issued_at, c.id), reverse=True):
         latest.setdefault(certificate.course_slug, certificate)
@@ -187,45 +199,54 @@ class Overview:
     open_attempt: ExamAttempt | None  # the attempt the learner can still continue
 
 
+_OVERVIEW_FACTS = union_all(
+    _progress_part().where(ModuleCompletion.course_slug == bindparam("course_slug")),
+    _passes_part().where(ExamAttempt.course_slug == bindparam("course_slug")),
+    _part(
+        _ATTEMPT,
+        flag=ExamResult.passed,
+        at=ExamAttempt.started_at,
+        at2=ExamAttempt.submitted_at,
+        at3=ExamAttempt.deadline_at,
+    )
+    .select_from(ExamAttempt)
+    .outerjoin(ExamResult, ExamResult.attempt_id == ExamAttempt.id)
+    .where(
+        ExamAttempt.user_id == bindparam("user_id"),
+        ExamAttempt.course_slug.in_(bindparam("editions", expanding=True)),
+        ExamAttempt.started_at > bindparam("since"),
+    ),
+)
+_OVERVIEW_RECORDS = _records_of(
+    (Certificate, Certificate.course_slug == bindparam("course_slug")),
+    (
+        ExamAttempt,
+        and_(
+            ExamAttempt.course_slug == bindparam("course_slug"),
+            ExamAttempt.submitted_at.is_(None),
+        ),
+    ),
+)
+
+
 def overview(user, course: Course) -> Overview:
     """The course's status, the recent attempts and the open attempt: two queries."""
     now = clock.utcnow()
-    recent = (
-        _part(
-            _ATTEMPT,
-            flag=ExamResult.passed,
-            at=ExamAttempt.started_at,
-            at2=ExamAttempt.submitted_at,
-            at3=ExamAttempt.deadline_at,
-        )
-        .select_from(ExamAttempt)
-        .outerjoin(ExamResult, ExamResult.attempt_id == ExamAttempt.id)
-        .where(
-            ExamAttempt.user_id == user.id,
-            # The language editions of a course share one exam: their attempts count together.
-            ExamAttempt.course_slug.in_(catalog().editions(course)),
-            ExamAttempt.started_at > now - rules.DAY,
-        )
-    )
-    rows = db.session.execute(
-        union_all(
-            _progress_part(user.id).where(ModuleCompletion.course_slug == course.slug),
-            _passes_part(user.id).where(ExamAttempt.course_slug == course.slug),
-            recent,
-        )
-    ).all()
+    params = {
+        "user_id": user.id,
+        "course_slug": course.slug,
+        # The language editions of a course share one exam: their attempts count together.
+        "editions": list(catalog().editions(course)),
+        "since": now - rules.DAY,
+    }
+    rows = db.session.execute(_OVERVIEW_FACTS, params).all()
     progress = _progress([course], (r for r in rows if r.kind == _PROGRESS))[course.slug]
     passed_at = next((r.at for r in rows if r.kind == _PASSED), None)
     attempts = [
         rules.past_attempt(r.at, r.at2, r.at3, r.flag, now=now) for r in rows if r.kind == _ATTEMPT
     ]
     certificates, unsubmitted = _records(
-        user.id,
-        (Certificate, Certificate.course_slug == course.slug),
-        (
-            ExamAttempt,
-            and_(ExamAttempt.course_slug == course.slug, ExamAttempt.submitted_at.is_(None)),
-        ),
+        _OVERVIEW_RECORDS, user_id=user.id, course_slug=course.slug
     )
     certificate = max(certificates, key=lambda c: c.sequence, default=None)
     attempt = next((a for a in unsubmitted if not a.timed_out()), None)
