@@ -30,6 +30,7 @@ from . import (
     outbox,
     privacy,
     request_logs,
+    session_cookies,
     sso,
     templating,
     trainer,
@@ -63,6 +64,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _configure(app, settings)
+    session_cookies.init_app(app)
     if settings.proxy_hops:
         # X-Forwarded-Host is not trusted: links come from PUBLIC_URL, and the host a
         # request may name is checked against TRUSTED_HOSTS.
@@ -80,6 +82,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     for domain in DOMAINS:
         domain.init_app(app)
     app.config["CONTENT_SECURITY_POLICY"] = _content_security_policy(app)
+    app.extensions["security_headers"] = _header_defaults(app)
     health.init_app(app)
     navigation.check(app)
     errors.init_app(app)
@@ -121,9 +124,10 @@ def _engine_options(database_url: str) -> dict:
     """Give up quickly on a database that does not answer, so that a request gets a
     friendly 503 in seconds instead of hanging until the worker is killed."""
     if database_url.startswith("sqlite"):
+        # A file cannot go away like a server connection: no ping before each request.
         connect_args = {"timeout": 5}  # waits for a lock at most this long (also the pragma)
-    else:
-        connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
+        return {"pool_timeout": 10, "connect_args": connect_args}
+    connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
     return {"pool_pre_ping": True, "pool_timeout": 10, "connect_args": connect_args}
 
 
@@ -161,14 +165,19 @@ def _content_security_policy(app: Flask) -> str:
     )
 
 
+def _header_defaults(app: Flask) -> list[tuple[str, str]]:
+    """The headers every response gets unless a view set its own, worked out once."""
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": app.config["CONTENT_SECURITY_POLICY"]}
+    if app.config["SETTINGS"].production:  # TLS at the proxy: browsers keep to it
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return list(headers.items())
+
+
 def _security_headers(response):
-    response.headers.setdefault(
-        "Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"]
-    )
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if current_app.config["SETTINGS"].production:  # TLS at the proxy: browsers keep to it
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    headers = response.headers
+    for name, value in current_app.extensions["security_headers"]:
+        if name not in headers:
+            headers.add(name, value)
     if request.endpoint == "static":
         return response
     view = current_app.view_functions.get(request.endpoint or "")

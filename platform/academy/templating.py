@@ -7,7 +7,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -38,9 +38,36 @@ def _asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+CSRF_KEY = "csrf_token"  # Flask-WTF's name for the raw token in the session and in g
+MAX_SIGNED_TOKENS = 20_000  # about 3 MB per worker at most
+
+
+def csrf_token() -> str:
+    """The session's signed CSRF token, as Flask-WTF's generate_csrf() gives it.
+
+    generate_csrf() signs the session's raw token anew for every request (a timestamped
+    HMAC, the costliest step of a kept lesson page after the user query). Tokens do not
+    expire here (WTF_CSRF_TIME_LIMIT is None), so the first signature of a raw token is
+    as good as any later one: each worker keeps it, by raw token. Validation is
+    Flask-WTF's, unchanged; a new session gets a new raw token and so a new signature."""
+    if CSRF_KEY in g or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()
+    signed: dict[str, str] = current_app.extensions.setdefault("signed_csrf_tokens", {})
+    raw = session.get(CSRF_KEY)
+    token = signed.get(raw) if isinstance(raw, str) else None
+    if token is None:
+        token = generate_csrf()  # puts a raw token into a new session
+        if len(signed) >= MAX_SIGNED_TOKENS:
+            signed.clear()  # rarely: start over rather than keep every session's token
+        signed[session[CSRF_KEY]] = token
+    else:
+        setattr(g, CSRF_KEY, token)  # later calls in this request: generate_csrf's cache
+    return token
+
+
 def csrf_field() -> Markup:
     """The hidden CSRF input every POST form carries (CSRFProtect checks every POST)."""
-    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(csrf_token())
 
 
 def menu(area: str = navigation.MAIN) -> list[navigation.MenuEntry]:

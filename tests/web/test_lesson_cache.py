@@ -108,3 +108,58 @@ def test_the_english_reader_gets_the_english_page(app, create_user):
     login(two, english)
     assert re.search(r'<html lang="de"', one.get(LESSON).get_data(as_text=True))
     assert re.search(r'<html lang="en"', two.get(LESSON).get_data(as_text=True))
+
+
+def test_the_lesson_view_is_one_query_and_reads_roles_and_name_fresh(app, create_user):
+    """The reader comes from one Core query with their progress (no kept user): a role
+    or name changed in the database shows on the next page, without a new session."""
+    from academy.accounts.models import Role
+    from tests.fixtures.web import count_queries
+
+    user_id, email = create_user("hr")
+    client = app.test_client()
+    login(client, email)
+    assert "/hr/" in client.get(LESSON).get_data(as_text=True)
+    with count_queries(app) as statements:
+        assert client.get(LESSON).status_code == 200
+    assert len(statements) == 1, statements
+    with app.app_context():
+        db.session.execute(update(Role).where(Role.user_id == user_id).values(name="learner"))
+        db.session.execute(update(User).where(User.id == user_id).values(name="Neu Name"))
+        db.session.commit()
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "/hr/" not in page and "Neu Name" in page
+
+
+def test_a_deactivated_reader_is_signed_out_of_the_lesson(app, create_user):
+    from academy.accounts import services
+
+    user_id, email = create_user()
+    admin_id, _ = create_user("admin")
+    client = app.test_client()
+    login(client, email)
+    assert client.get(LESSON).status_code == 200
+    with app.app_context():
+        services.deactivate_people([db.session.get(User, user_id)], db.session.get(User, admin_id))
+        db.session.commit()
+    response = client.get(LESSON)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_token_is_signed_once_per_session_and_still_checked(app, create_user, monkeypatch):
+    """Flask-WTF would sign the raw token anew each second; the kept signature is the
+    same later on, works, and a new session gets a token of its own."""
+    from itsdangerous.timed import TimestampSigner
+
+    _, email = create_user()
+    client = app.test_client()
+    login(client, email)
+    first = CSRF.findall(client.get(LESSON).get_data(as_text=True))
+    later = TimestampSigner.get_timestamp(TimestampSigner(b"k")) + 100
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    second = CSRF.findall(client.get(LESSON).get_data(as_text=True))
+    assert first == second and len(set(first)) == 1
+    assert client.post(f"{LESSON}/done", data={"csrf_token": first[0]}).status_code == 302
+    other = app.test_client()
+    login(other, email)
+    assert CSRF.findall(other.get(LESSON).get_data(as_text=True))[0] != first[0]

@@ -11,9 +11,9 @@ def init_app(app) -> None:
     from .. import navigation
     from ..extensions import login_manager
     from ..navigation import MenuEntry
-    from . import access, cli, queries, services, views
+    from . import access, cli, services, session_users, views
 
-    login_manager.user_loader(queries.user_for_session)
+    login_manager.user_loader(session_users.for_session)
     login_manager.login_view = "accounts.login"
     access.init_app(app)
     app.register_blueprint(views.bp)

@@ -42,6 +42,18 @@ def roles(*names: str) -> Callable[[F], F]:
     return _declare(SIGNED_IN, names)
 
 
+def light_user(loader: Callable) -> Callable[[F], F]:
+    """The view only reads who the signed-in person is: Flask-Login gets them from
+    `loader(user_id, session_version)` (one Core query, see session_users.py) instead of
+    the ORM. Combine with a rule above; the rule is enforced the same way."""
+
+    def decorate(view: F) -> F:
+        view.light_user = loader  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
 def rule_of(view: Callable) -> str | None:
     return getattr(view, "access_rule", None)
 

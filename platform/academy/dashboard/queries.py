@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from ..certificates import queries as certificates
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    true,
+    union_all,
+)
+
+from .. import clock
 from ..certificates.models import Certificate, CertificateState
 from ..content import Course, Module
-from ..exams import queries as exams
-from ..learning import queries as learning
-from ..learning.queries import CourseProgress
+from ..exams import rules
+from ..exams.models import AttemptKind, ExamAttempt, ExamResult
+from ..extensions import db
+from ..hr.models import Assignment
+from ..hr.status import is_open
+from ..learning.models import ModuleCompletion
+from ..learning.queries import CourseProgress, catalog
+from ..trainer.models import Retraining
 
 
 class CourseState(StrEnum):
@@ -60,25 +80,178 @@ class CourseStatus:
         return self.progress.all_done or not self.course.exam.requires_modules
 
 
-def status(user, course: Course) -> CourseStatus:
-    attempt = exams.latest_pass(user, course.slug)
-    return CourseStatus(
-        course,
-        learning.course_progress(user, course),
-        attempt.submitted_at if attempt else None,
-        certificates.latest_in_course(user, course.slug),
+# The start page and a course's overview cost three queries each, whatever the number
+# of courses and modules (tests/web/test_query_counts.py): the signed-in user, then one
+# Core query for the facts that are plain values (reading progress, passes, recent
+# attempts: a UNION ALL of one part per kind) and one ORM query for the records the
+# pages show as objects (certificates, assignments, retrainings, the open attempt:
+# each table LEFT JOINed to its own row of a three-row list, so the rows add up
+# instead of multiplying). The dashboard sits above every domain it reads here.
+
+_PROGRESS, _PASSED, _ATTEMPT = "progress", "passed", "attempt"
+
+
+def _part(kind: str, **columns) -> object:
+    """One part of a facts union: kind, course, text, extra, flag, at, at2, at3."""
+    names = ("course", "text", "extra", "flag", "at", "at2", "at3")
+    return select(
+        literal_column(f"'{kind}'").label("kind"),
+        *(columns.get(name, null()).label(name) for name in names),
     )
 
 
-def statuses(user, courses: list[Course]) -> dict[str, CourseStatus]:
-    """Every course's status with three queries in all, whatever the number of courses."""
-    progress = learning.progress_by_course(user, courses)
-    passes = exams.passes_by_course(user)
-    latest = certificates.latest_by_course(user)
-    return {
+def _progress_part():
+    return _part(
+        _PROGRESS,
+        course=ModuleCompletion.course_slug,
+        text=ModuleCompletion.module_slug,
+        extra=ModuleCompletion.module_version,
+        at=ModuleCompletion.completed_at,
+        # The first part fixes the union's types (PostgreSQL needs them typed).
+        flag=cast(null(), Boolean()),
+        at2=cast(null(), DateTime()),
+        at3=cast(null(), DateTime()),
+    ).where(ModuleCompletion.user_id == bindparam("user_id"))
+
+
+def _passes_part():
+    return (
+        _part(_PASSED, course=ExamAttempt.course_slug, at=func.max(ExamResult.graded_at))
+        .join(ExamResult, ExamResult.attempt_id == ExamAttempt.id)
+        .where(
+            ExamAttempt.user_id == bindparam("user_id"),
+            ExamAttempt.kind == AttemptKind.EXAM,
+            ExamResult.passed,
+        )
+        .group_by(ExamAttempt.course_slug)
+    )
+
+
+def _progress(courses: list[Course], rows) -> dict[str, CourseProgress]:
+    finished: dict[str, dict[str, str]] = defaultdict(dict)
+    last: dict[str, datetime] = {}
+    for row in rows:
+        finished[row.course][row.text] = row.extra
+        last[row.course] = max(last.get(row.course, row.at), row.at)
+    return {c.slug: CourseProgress(c, finished[c.slug], last.get(c.slug)) for c in courses}
+
+
+def _records_of(*tables: tuple[type, object]):
+    """One ORM query for the rows of several tables that belong to :user_id."""
+    slots = union_all(*(select(literal_column(str(n)).label("n")) for n in range(len(tables))))
+    slot = slots.subquery("slot")
+    query = select(*(table for table, _ in tables)).select_from(slot)
+    for n, (table, condition) in enumerate(tables):
+        mine = table.user_id == bindparam("user_id")
+        query = query.outerjoin(table, and_(slot.c.n == n, mine, condition))
+    return query, len(tables)
+
+
+def _records(records_of, **params) -> list[list]:
+    """The objects of each table of a _records_of() query, in order."""
+    query, count = records_of
+    found: list[dict[int, object]] = [{} for _ in range(count)]
+    for row in db.session.execute(query, params):
+        for n, record in enumerate(row):
+            if record is not None:
+                found[n][record.id] = record
+    return [list(records.values()) for records in found]
+
+
+@dataclass(frozen=True)
+class StartPage:
+    statuses: dict[str, CourseStatus]
+    assignments: list[Assignment]  # open, earliest due first
+    retrainings: list[Retraining]  # open, oldest first
+
+
+# Built once: building a statement costs more than running it.
+_START_FACTS = union_all(_progress_part(), _passes_part())
+_START_RECORDS = _records_of(
+    (Certificate, true()),
+    (Assignment, is_open()),
+    (Retraining, Retraining.completed_at.is_(None)),
+)
+
+
+def start_page(user, courses: list[Course]) -> StartPage:
+    """Every course's status, the open assignments and retrainings: two queries."""
+    rows = db.session.execute(_START_FACTS, {"user_id": user.id}).all()
+    progress = _progress(courses, (r for r in rows if r.kind == _PROGRESS))
+    passes = {r.course: r.at for r in rows if r.kind == _PASSED}
+    certificates, assignments, retrainings = _records(_START_RECORDS, user_id=user.id)
+    latest: dict[str, Certificate] = {}
+    for certificate in sorted(certificates, key=lambda c: (c.issued_at, c.id), reverse=True):
+        latest.setdefault(certificate.course_slug, certificate)
+    statuses = {
         c.slug: CourseStatus(c, progress[c.slug], passes.get(c.slug), latest.get(c.slug))
         for c in courses
     }
+    assignments.sort(key=lambda a: (a.due_on, a.course_slug))
+    retrainings.sort(key=lambda r: (r.assigned_at, r.id))
+    return StartPage(statuses, assignments, retrainings)
+
+
+@dataclass(frozen=True)
+class Overview:
+    status: CourseStatus
+    attempts: list[rules.PastAttempt]  # of the last day, in all editions of the course
+    open_attempt: ExamAttempt | None  # the attempt the learner can still continue
+
+
+_OVERVIEW_FACTS = union_all(
+    _progress_part().where(ModuleCompletion.course_slug == bindparam("course_slug")),
+    _passes_part().where(ExamAttempt.course_slug == bindparam("course_slug")),
+    _part(
+        _ATTEMPT,
+        flag=ExamResult.passed,
+        at=ExamAttempt.started_at,
+        at2=ExamAttempt.submitted_at,
+        at3=ExamAttempt.deadline_at,
+    )
+    .select_from(ExamAttempt)
+    .outerjoin(ExamResult, ExamResult.attempt_id == ExamAttempt.id)
+    .where(
+        ExamAttempt.user_id == bindparam("user_id"),
+        ExamAttempt.course_slug.in_(bindparam("editions", expanding=True)),
+        ExamAttempt.started_at > bindparam("since"),
+    ),
+)
+_OVERVIEW_RECORDS = _records_of(
+    (Certificate, Certificate.course_slug == bindparam("course_slug")),
+    (
+        ExamAttempt,
+        and_(
+            ExamAttempt.course_slug == bindparam("course_slug"),
+            ExamAttempt.submitted_at.is_(None),
+        ),
+    ),
+)
+
+
+def overview(user, course: Course) -> Overview:
+    """The course's status, the recent attempts and the open attempt: two queries."""
+    now = clock.utcnow()
+    params = {
+        "user_id": user.id,
+        "course_slug": course.slug,
+        # The language editions of a course share one exam: their attempts count together.
+        "editions": list(catalog().editions(course)),
+        "since": now - rules.DAY,
+    }
+    rows = db.session.execute(_OVERVIEW_FACTS, params).all()
+    progress = _progress([course], (r for r in rows if r.kind == _PROGRESS))[course.slug]
+    passed_at = next((r.at for r in rows if r.kind == _PASSED), None)
+    attempts = [
+        rules.past_attempt(r.at, r.at2, r.at3, r.flag, now=now) for r in rows if r.kind == _ATTEMPT
+    ]
+    certificates, unsubmitted = _records(
+        _OVERVIEW_RECORDS, user_id=user.id, course_slug=course.slug
+    )
+    certificate = max(certificates, key=lambda c: c.sequence, default=None)
+    attempt = next((a for a in unsubmitted if not a.timed_out()), None)
+    status = CourseStatus(course, progress, passed_at, certificate)
+    return Overview(status, attempts, attempt)
 
 
 def resume(statuses: Iterable[CourseStatus]) -> CourseStatus | None:

@@ -9,9 +9,7 @@ from flask_login import current_user
 from ..accounts import access
 from ..accounts import queries as accounts
 from ..exams import queries as exams
-from ..hr import queries as hr
 from ..learning import queries as learning
-from ..trainer import retraining_queries
 from ..web import found
 from . import queries
 
@@ -34,16 +32,15 @@ def home():
             catalog_public=current_app.config["PUBLIC_COURSES"],
             registration_open=accounts.registration_policy()[0] != "closed",
         )
-    statuses = queries.statuses(current_user, courses)
-    retrainings = retraining_queries.open_for(current_user)
+    page = queries.start_page(current_user, courses)
     return render_template(
         "dashboard/home.html",
         courses=courses,
-        statuses=statuses,
+        statuses=page.statuses,
         language=language,
-        resume=queries.resume(statuses.values()),
-        assignments=hr.open_assignments_of(current_user),
-        retrainings=retrainings,
+        resume=queries.resume(page.statuses.values()),
+        assignments=page.assignments,
+        retrainings=page.retrainings,
     )
 
 
@@ -53,11 +50,13 @@ def course(slug: str):
     course = found(learning.visible_course(slug, current_user))
     if not current_user.is_authenticated:
         return render_template("dashboard/course.html", course=course, status=None)
-    status = queries.status(current_user, course)
+    overview = queries.overview(current_user, course)
     return render_template(
         "dashboard/course.html",
         course=course,
-        status=status,
-        eligibility=exams.eligibility(current_user, course, status.progress),
-        open_attempt=exams.open_attempt(current_user, course.slug),
+        status=overview.status,
+        eligibility=exams.eligibility(
+            current_user, course, overview.status.progress, attempts=overview.attempts
+        ),
+        open_attempt=overview.open_attempt,
     )

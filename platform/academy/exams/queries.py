@@ -105,13 +105,19 @@ def recent_attempts(user, course_slugs: list[str], now: datetime) -> list[rules.
 
 
 def eligibility(
-    user, course: Course, progress: CourseProgress, modules: Collection[str] | None = None
+    user,
+    course: Course,
+    progress: CourseProgress,
+    modules: Collection[str] | None = None,
+    attempts: list[rules.PastAttempt] | None = None,
 ) -> rules.Eligibility:
     """May the learner start the exam now, or with `modules` a re-check of those modules
-    (which always asks that they were read first)?"""
+    (which always asks that they were read first)? `attempts`: the recent attempts in
+    the course's editions, when the caller read them already (the course overview)."""
     now = clock.utcnow()
-    # The language editions of a course share one exam: their attempts count together.
-    attempts = recent_attempts(user, catalog().editions(course), now)
+    if attempts is None:
+        # The language editions of a course share one exam: their attempts count together.
+        attempts = recent_attempts(user, catalog().editions(course), now)
     if modules is None:
         return rules.eligibility(course.exam, progress.all_done, attempts, now)
     read = all(progress.state(m) is ModuleState.DONE for m in course.modules if m.slug in modules)

@@ -21,10 +21,10 @@ from threading import Lock
 from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from ..content import Course, Module
+from ..templating import csrf_token
 from .queries import CourseProgress
 
 CSRF_MARK = "csrf-mark-8c0f3b7e61"
@@ -86,6 +86,4 @@ def lesson_page(
         marked = Markup('<input type="hidden" name="csrf_token" value="{}">').format(CSRF_MARK)
         page = render(current_user=_Reader(), csrf_field=lambda: marked)
         pages.put(key, page)
-    return page.replace(CSRF_MARK, generate_csrf()).replace(
-        NAME_MARK, str(escape(current_user.name))
-    )
+    return page.replace(CSRF_MARK, csrf_token()).replace(NAME_MARK, str(escape(current_user.name)))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import Blueprint, flash, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,8 +28,14 @@ bp = Blueprint("learning", __name__)
 MEDIA_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 
 
+def _reader(user_id: int, version: int):
+    """The lesson view reads who the reader is and their progress in one query."""
+    return queries.reader_with_progress(user_id, version, (request.view_args or {})["slug"])
+
+
 @bp.get("/courses/<slug>/<module_slug>")
 @access.catalog
+@access.light_user(_reader)
 def module(slug: str, module_slug: str):
     course = found(queries.visible_course(slug, current_user))
     module = found(course.module(module_slug))
