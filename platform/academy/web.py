@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, g, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from .content.layout import COURSE_SLUG
@@ -77,6 +77,16 @@ def refuse_nul_bytes() -> None:
     form = request.form.values() if request.mimetype in FORM_TYPES else ()
     if any("\x00" in value for value in (*args, *form)):
         abort(400)
+    # Every URL value preprocessor has run before this (Flask runs them first): the
+    # view's arguments are what the view will get.
+    g.request_accepted = True
+
+
+def request_accepted() -> bool:
+    """Whether the request passed the checks above and goes to its view; an error page
+    for a refused request must not use the view's arguments (a NUL, a slug no course
+    can have) in a query."""
+    return g.get("request_accepted", False)
 
 
 def refuse_impossible_slugs(_endpoint: str | None, values: dict | None) -> None:

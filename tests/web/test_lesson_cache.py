@@ -163,3 +163,20 @@ def test_the_token_is_signed_once_per_session_and_still_checked(app, create_user
     other = app.test_client()
     login(other, email)
     assert CSRF.findall(other.get(LESSON).get_data(as_text=True))[0] != first[0]
+
+
+def test_a_refused_lesson_address_never_reaches_the_reader_query(app, create_user):
+    """A slug no course can have (here a NUL, which PostgreSQL cannot even compare) is
+    refused before the view; the error page then loads the person as every other page
+    does, not with the lesson's query and its invalid slug (on PostgreSQL that was a
+    500)."""
+    from tests.fixtures.web import count_queries
+
+    _user_id, email = create_user()
+    client = app.test_client()
+    login(client, email)
+    with count_queries(app) as statements:
+        response = client.get("/courses/%00/datenschutz-grundlagen")
+    assert response.status_code == 404
+    assert "Abmelden" in response.get_data(as_text=True)  # still signed in on the error page
+    assert statements and not any("UNION ALL" in s for s in statements), statements

@@ -33,6 +33,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from .. import web
 from ..extensions import db
 from . import queries
 from .models import Role, User
@@ -120,10 +121,12 @@ LightLoader = Callable[[int, int], SessionUser | None]
 
 
 def for_session(session_id: str):
-    """Flask-Login's loader: the view's light loader when it declares one, else the ORM
-    row (queries.user_for_session)."""
+    """Flask-Login's loader: the view's light loader when it declares one and the request
+    goes to that view, else the ORM row (queries.user_for_session)."""
     view = current_app.view_functions.get(request.endpoint or "")
     light: LightLoader | None = getattr(view, "light_user", None)
+    if light is not None and not web.request_accepted():
+        light = None  # an error page for a refused request: its URL values are not valid
     if light is None:
         return queries.user_for_session(session_id)
     user_id, _, version = session_id.partition(":")
