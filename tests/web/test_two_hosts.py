@@ -34,17 +34,40 @@ STARTUP = 90  # seconds: a busy shared machine starts slowly
 
 
 @pytest.fixture
-def redis_url() -> str:
+def redis_url(worker_id) -> str:
     import redis
 
+    url = worker_redis_url(REDIS_URL, worker_id)
     try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        client.flushdb()  # this test's own database number: earlier counts are gone
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()  # this worker's own database number: earlier counts are gone
     except redis.RedisError as error:
         if os.environ.get("REQUIRE_BROWSER"):  # CI: every service is required
             raise
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable ({error})")
-    return REDIS_URL
+        pytest.skip(f"Redis at {url} is not reachable ({error})")
+    return url
+
+
+def worker_redis_url(url: str, worker_id: str) -> str:
+    """A Redis database per parallel test worker (gw0 keeps the given number, gw1 the
+    next, …): the tests here run on several workers at once, and their people have the
+    same e-mail addresses in each worker's database, so a shared database mixed their
+    sign-in counts (one test's wrong passwords locked out another's learner) and one
+    worker's FLUSHDB emptied the counts another was testing."""
+    from urllib.parse import urlsplit
+
+    from redis.connection import parse_url
+
+    index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+    number = (int(parse_url(url).get("db", 0)) + index) % 16
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
+
+
+def test_each_parallel_worker_has_a_redis_database_of_its_own():
+    urls = [worker_redis_url(REDIS_URL, w) for w in ("master", "gw0", "gw1", "gw2", "gw3")]
+    assert urls[0] == urls[1] == REDIS_URL
+    assert len(set(urls[1:])) == 4
+    assert worker_redis_url("redis://127.0.0.1:6379", "gw2") == "redis://127.0.0.1:6379/2"
 
 
 def free_port() -> int:
