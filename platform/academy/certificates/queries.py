@@ -60,14 +60,6 @@ def latest_in_course(user, course_slug: str) -> Certificate | None:
     )
 
 
-def latest_by_course(user) -> dict[str, Certificate]:
-    """Each course's newest certificate of the user (the one that counts)."""
-    latest: dict[str, Certificate] = {}
-    for certificate in of_user(user):
-        latest.setdefault(certificate.course_slug, certificate)
-    return latest
-
-
 def count_in_course(user, course_slug: str) -> int:
     return (
         db.session.scalar(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +30,7 @@ from ..extensions import db
 from ..hr.models import Assignment
 from ..hr.status import is_open
 from ..learning.models import ModuleCompletion
-from ..learning.queries import CourseProgress, catalog
+from ..learning.queries import CourseProgress, catalog, progress_from_rows
 from ..trainer.models import Retraining
 
 
@@ -128,12 +127,7 @@ def _passes_part():
 
 
 def _progress(courses: list[Course], rows) -> dict[str, CourseProgress]:
-    finished: dict[str, dict[str, str]] = defaultdict(dict)
-    last: dict[str, datetime] = {}
-    for row in rows:
-        finished[row.course][row.text] = row.extra
-        last[row.course] = max(last.get(row.course, row.at), row.at)
-    return {c.slug: CourseProgress(c, finished[c.slug], last.get(c.slug)) for c in courses}
+    return progress_from_rows(courses, ((r.course, r.text, r.extra, r.at) for r in rows))
 
 
 def _records_of(*tables: tuple[type, object]):

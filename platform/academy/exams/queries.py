@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import clock
@@ -67,21 +67,6 @@ def latest_pass(user, course_slug: str) -> ExamAttempt | None:
         .order_by(ExamResult.graded_at.desc())
         .limit(1)
     )
-
-
-def passes_by_course(user) -> dict[str, datetime]:
-    """Course slug -> when the learner last passed its exam."""
-    rows = db.session.execute(
-        select(ExamAttempt.course_slug, func.max(ExamResult.graded_at))
-        .join(ExamResult)
-        .where(
-            ExamAttempt.user_id == user.id,
-            ExamAttempt.kind == AttemptKind.EXAM,
-            ExamResult.passed,
-        )
-        .group_by(ExamAttempt.course_slug)
-    )
-    return {slug: when for slug, when in rows}
 
 
 def recent_attempts(user, course_slugs: list[str], now: datetime) -> list[rules.PastAttempt]:

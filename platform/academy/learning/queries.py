@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -145,11 +146,19 @@ def progress_by_course(user, courses: list[Course]) -> dict[str, CourseProgress]
             ModuleCompletion.completed_at,
         ).where(ModuleCompletion.user_id == user.id)
     ).all()
+    return progress_from_rows(courses, rows)
+
+
+def progress_from_rows(
+    courses: list[Course], rows: Iterable[tuple[str, str, str, datetime]]
+) -> dict[str, CourseProgress]:
+    """Progress in every given course from (course, module, version, completed at) rows of
+    the person's module completions, however they were fetched."""
     finished: dict[str, dict[str, str]] = defaultdict(dict)
     last: dict[str, datetime] = {}
-    for row in rows:
-        finished[row.course_slug][row.module_slug] = row.module_version
-        last[row.course_slug] = max(last.get(row.course_slug, row.completed_at), row.completed_at)
+    for course_slug, module_slug, version, completed_at in rows:
+        finished[course_slug][module_slug] = version
+        last[course_slug] = max(last.get(course_slug, completed_at), completed_at)
     return {c.slug: CourseProgress(c, finished[c.slug], last.get(c.slug)) for c in courses}
 
 
