@@ -149,9 +149,7 @@ def _select_locale() -> str:
     """The signed-in user's choice, else the language cookie, else the browser's."""
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
-    if request.cookies.get("lang") in LANGUAGES:
-        return request.cookies["lang"]
-    return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+    return web.browser_locale()
 
 
 def _content_security_policy(app: Flask) -> str:

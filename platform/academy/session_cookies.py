@@ -55,6 +55,12 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
             kept = self._kept[cookie] = (data, signed_at.timestamp())
         return self.session_class(_copy(kept[0]))
 
+    def signed_at(self, app: Flask, request: Request) -> float | None:
+        """When (time.time()) the request's session cookie, verified and kept, was
+        signed; None when it is not kept."""
+        kept = self._kept.get(request.cookies.get(self.get_cookie_name(app), ""))
+        return None if kept is None else kept[1]
+
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
     # Usually only strings and numbers (cheap to copy); flashed messages are a list.

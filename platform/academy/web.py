@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, g, request, url_for
 from werkzeug.routing import IntegerConverter
 
+from .config import LANGUAGES
 from .content.layout import COURSE_SLUG
 
 T = TypeVar("T")
@@ -87,6 +88,14 @@ def request_accepted() -> bool:
     for a refused request must not use the view's arguments (a NUL, a slug no course
     can have) in a query."""
     return g.get("request_accepted", False)
+
+
+def browser_locale() -> str:
+    """The language the browser asks for: the language cookie, else Accept-Language.
+    (A signed-in person's own choice comes first, see factory._select_locale.)"""
+    if request.cookies.get("lang") in LANGUAGES:
+        return request.cookies["lang"]
+    return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
 
 
 def refuse_impossible_slugs(_endpoint: str | None, values: dict | None) -> None:

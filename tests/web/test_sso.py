@@ -247,6 +247,25 @@ def test_a_person_removed_at_the_provider_is_asked_again_after_the_maximum_age(
     assert signed_in_as(client) is None  # the local session ended
 
 
+def test_a_kept_lesson_page_ends_with_the_single_sign_on_session(sso_app, alice, monkeypatch):
+    """Lesson pages served without the app (learning/direct.py) keep to the maximum
+    age too."""
+    from datetime import timedelta
+
+    from academy import clock
+    from tests.web.test_direct_lessons import LESSON, get, warm
+
+    app = sso_app(OIDC_SESSION_HOURS="12")
+    client = app.test_client()
+    assert through_provider(client, alice, "alice").status_code == 302
+    warm(app, client)
+    later = clock.utcnow() + timedelta(hours=12, minutes=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    response, direct = get(app, client)
+    assert not direct and response.status_code == 302
+    assert response.headers["Location"].startswith(f"/login/sso?next={LESSON}")
+
+
 def test_consent_refused_at_the_provider(sso_app, alice):
     app = sso_app()
     response = through_provider(app.test_client(), alice, cancel=True)

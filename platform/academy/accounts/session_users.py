@@ -16,7 +16,7 @@ ORM loader.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,12 @@ class SessionUser:
 def load(user_id: int, version: int, query: CompoundSelect, **params: Any) -> SessionUser | None:
     """Run the union; None when the user is gone or the session version is stale."""
     rows = db.session.connection().execute(query, {"user_id": user_id, **params}).all()
+    return from_rows(user_id, version, rows)
+
+
+def from_rows(user_id: int, version: int, rows: Iterable[Any]) -> SessionUser | None:
+    """The person from the union's rows (however they were fetched; each row has the
+    union's columns as attributes)."""
     facts: dict[str, list[Any]] = {}
     for row in rows:
         facts.setdefault(row.kind, []).append(row)

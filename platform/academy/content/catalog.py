@@ -146,6 +146,14 @@ class Catalog:
             return None
         return course
 
+    def served(self, slug: str) -> Course | None:
+        """The course as served right now (drafts too), without looking at the folder or
+        the published source; None when such a look is due (a request through the app
+        makes it) or there is no such course."""
+        if self.auto_reload or (self._source is not None and self._source_due()):
+            return None
+        return self._courses.get(slug)
+
     def all(self, include_drafts: bool = False) -> list[Course]:
         self._reload_if_changed()
         self._ask_source_if_due()

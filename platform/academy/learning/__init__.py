@@ -7,7 +7,7 @@ def init_app(app) -> None:
     # Imported here, not at the top: importing a domain package stays cheap and free of
     # side effects (see docs/architecture.md).
     from ..content import Catalog
-    from . import cli, fragments, views
+    from . import cli, direct, fragments, views
 
     settings = app.config["SETTINGS"]
     app.extensions["catalog"] = Catalog(
@@ -21,3 +21,4 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.courses_cli)
     app.jinja_env.filters["shuffled_options"] = fragments.shuffled_options
+    direct.install(app)

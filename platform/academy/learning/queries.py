@@ -99,7 +99,7 @@ _PROGRESS = select(
 
 # The signed-in reader and their progress in one course, in one query (a lesson view).
 PROGRESS, PROGRESS_OF = "progress", "progress_of"
-_READER_WITH_PROGRESS = session_users.statement(
+READER_WITH_PROGRESS = session_users.statement(
     session_users.part(
         PROGRESS,
         text=ModuleCompletion.module_slug,
@@ -115,7 +115,7 @@ _READER_WITH_PROGRESS = session_users.statement(
 def reader_with_progress(user_id: int, version: int, course_slug: str) -> SessionUser | None:
     """The signed-in person (see accounts.session_users) with their reading progress in
     the course, which course_progress() then takes instead of asking again."""
-    reader = session_users.load(user_id, version, _READER_WITH_PROGRESS, course_slug=course_slug)
+    reader = session_users.load(user_id, version, READER_WITH_PROGRESS, course_slug=course_slug)
     if reader is not None:
         reader.facts[PROGRESS_OF] = course_slug
     return reader

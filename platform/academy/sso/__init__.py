@@ -12,4 +12,5 @@ def init_app(app) -> None:
     provider.init_app(app)
     app.register_blueprint(views.bp)
     app.before_request(sessions.enforce_max_age)
+    app.extensions.setdefault("session_deadlines", []).append(sessions.deadline)
     signing_out.connect(sessions.provider_logout_url, app)

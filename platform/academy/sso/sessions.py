@@ -5,6 +5,7 @@ provider (a leaver) loses access within that time."""
 from __future__ import annotations
 
 from calendar import timegm
+from datetime import datetime, timedelta
 
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -40,6 +41,15 @@ def enforce_max_age():
     logout_user()
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("sso.start", next=target))
+
+
+def deadline() -> datetime | None:
+    """When (clock.utcnow()) enforce_max_age ends this session, if it began at the
+    provider: kept lesson pages are served until then without asking the app."""
+    started, settings = session.get(SIGNED_IN_AT), provider.settings()
+    if started is None or settings is None:
+        return None
+    return datetime(1970, 1, 1) + timedelta(seconds=int(started) + settings.session_hours * 3600)
 
 
 def provider_logout_url(_sender) -> str | None:
