@@ -302,9 +302,12 @@ def test_small_departments_are_pooled_so_no_one_is_singled_out(app, company):
     table = page.split('id="department-table"')[1].split("</table>")[0]
     # Vertrieb: six active people, shown. Einkauf (2) and Jan without department (1):
     # three people together, fewer than five, so not even their sum is shown.
-    assert "Vertrieb" in table and "Einkauf" not in table and "ohne Abteilung" not in table
     pooled = table.split('id="pooled-departments"')[1].split("</tr>")[0]
-    assert "2 weitere Abteilungen" in pooled and "zu wenige Personen" in pooled
+    rows = table.replace(pooled, "")
+    assert "Vertrieb" in rows and "Einkauf" not in rows and "ohne Abteilung" not in rows
+    # Jan's "no department" is no second department.
+    assert "1 weitere Abteilung und Personen ohne Abteilung" in pooled
+    assert "zu wenige Personen" in pooled
     assert "weniger als 5 Personen" in page
     disclose(app, hr_min_group=3)
     table = client.get(f"/hr/?course={COURSE}").get_data(as_text=True)
@@ -324,6 +327,17 @@ def test_pooling_adds_up_the_small_departments_and_counts_people():
     assert figures.pooled == Counts(assigned=4, certified=2)
     assert (figures.pooled_departments, figures.pooled_people) == (2, 4)
     assert not figures.pooled_visible
+
+
+def test_people_without_a_department_are_no_department_of_the_pooled_row():
+    small = Counts(assigned=1)
+    figures = hr_queries.pool_small_departments({None: small, 2: small}, {None: 1, 2: 1}, 5)
+    assert (figures.pooled_departments, figures.pooled_without_department) == (1, True)
+    alone = hr_queries.pool_small_departments({None: small}, {None: 1}, 5)
+    assert (alone.pooled_departments, alone.pooled_without_department) == (0, True)
+    assert alone.pooled_any
+    shown = hr_queries.pool_small_departments({None: small, 2: small}, {None: 5, 2: 1}, 5)
+    assert (shown.pooled_departments, shown.pooled_without_department) == (1, False)
 
 
 def test_hr_looking_at_a_person_is_in_the_audit_log(app, company):

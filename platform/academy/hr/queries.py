@@ -171,13 +171,18 @@ class DepartmentFigures:
 
     shown: list[tuple[int | None, Counts]]
     pooled: Counts
-    pooled_departments: int
+    pooled_departments: int  # departments in the pooled row, not counting "none"
     pooled_people: int
     minimum: int
+    pooled_without_department: bool = False  # people without a department are in it
 
     @property
     def pooled_visible(self) -> bool:
         return self.pooled_people >= self.minimum
+
+    @property
+    def pooled_any(self) -> bool:
+        return bool(self.pooled_departments or self.pooled_without_department)
 
 
 def pool_small_departments(
@@ -188,9 +193,10 @@ def pool_small_departments(
         if people.get(department, 0) >= minimum:
             shown.append((department, counts))
         else:
-            pooled, departments = pooled + counts, departments + 1
+            pooled, departments = pooled + counts, departments + (department is not None)
             pooled_people += people.get(department, 0)
-    return DepartmentFigures(shown, pooled, departments, pooled_people, minimum)
+    without = None in by_department and people.get(None, 0) < minimum
+    return DepartmentFigures(shown, pooled, departments, pooled_people, minimum, without)
 
 
 def _counts(status: str, overdue: bool, expiring: bool, count: int) -> Counts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...accounts import access
 from ...accounts import queries as accounts_queries
@@ -29,8 +30,8 @@ def dashboard():
     )
     departments = sorted(figures.shown, key=lambda item: names.get(item[0], "").casefold())
     bars = [(names.get(d, "?"), counts.completion_rate) for d, counts in departments]
-    if figures.pooled_departments and figures.pooled_visible:
-        bars.append((_("Weitere Abteilungen"), figures.pooled.completion_rate))
+    if figures.pooled_any and figures.pooled_visible:
+        bars.append((pooled_label(figures), figures.pooled.completion_rate))
     weeks = queries.certificates_per_week(scope(), today())
     return render_template(
         "hr/dashboard.html",
@@ -39,9 +40,23 @@ def dashboard():
         summary=summary,
         departments=departments,
         figures=figures,
+        pooled_label=pooled_label(figures),
         names=names,
         bars=charts.completion_bars(bars),
         weeks=weeks,
         timeline=charts.week_columns(weeks),
         sees_nothing=not scope().everything and not scope().department_ids,
     )
+
+
+def pooled_label(figures: queries.DepartmentFigures) -> str:
+    """The pooled row's name: how many departments, and whether people without one are
+    in it (they are no department of their own)."""
+    if not figures.pooled_departments:
+        return _("Personen ohne Abteilung")
+    departments = ngettext(
+        "%(num)d weitere Abteilung", "%(num)d weitere Abteilungen", figures.pooled_departments
+    )
+    if figures.pooled_without_department:
+        return _("%(departments)s und Personen ohne Abteilung", departments=departments)
+    return departments
