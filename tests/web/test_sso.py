@@ -432,3 +432,21 @@ def test_a_failure_after_the_first_write_leaves_no_half_account(sso_app, provide
     response = through_provider(app.test_client(), provider, "jan")
     assert response.status_code == 409 and "conflict" in response.get_data(as_text=True)
     assert count(app, User) == count(app, SsoIdentity) == count(app, AuditEvent) == 0
+
+
+def test_single_sign_on_is_rate_limited_per_address(make_app):
+    """Each callback may cost requests to the provider: a flood from one address stops."""
+    from tests.fixtures.oidc import CLIENT_ID, CLIENT_SECRET, free_port
+
+    limited = make_app(
+        RATELIMIT_ENABLED="true",
+        OIDC_ISSUER=f"http://127.0.0.1:{free_port()}",
+        OIDC_CLIENT_ID=CLIENT_ID,
+        OIDC_CLIENT_SECRET=CLIENT_SECRET,
+    )
+    client = limited.test_client()
+    codes = [client.get("/login/sso/callback?state=x&code=y").status_code for _ in range(31)]
+    assert 429 not in codes[:30] and codes[30] == 429
+    other = limited.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert other.get("/login/sso/callback?state=x&code=y").status_code != 429

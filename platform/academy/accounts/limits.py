@@ -20,6 +20,9 @@ SIGN_IN_PER_ACCOUNT = "10 per minute;50 per hour"
 MAIL_PER_IP = "5 per minute"
 MAIL_PER_ADDRESS = "3 per 10 minutes;10 per day"  # no mail-bombing one address
 PASSWORD_CHANGE_PER_IP = "10 per minute"
+# Single sign-on: a person needs one start and one callback per sign-in; each callback
+# may cost requests to the provider, so a flood from one address stops here.
+SINGLE_SIGN_ON_PER_IP = "30 per minute"
 PASSWORD_CHANGE_PER_ACCOUNT = "5 per minute;20 per hour"
 
 
@@ -84,3 +87,7 @@ def confirmation(view):
     return limiter.limit(
         SIGN_IN_PER_IP, key_func=get_remote_address, methods=["POST"], deduct_when=failed
     )(view)
+
+
+def single_sign_on(view):
+    return limiter.limit(SINGLE_SIGN_ON_PER_IP, key_func=get_remote_address)(view)

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, session, ur
 from flask_login import current_user, login_user
 
 from .. import audit
-from ..accounts import access
+from ..accounts import access, limits
 from ..accounts.outcomes import AccountRefused
 from ..extensions import db
 from ..web import found, noindex, safe_next
@@ -25,6 +25,7 @@ NEXT = "sso_next"  # session key: where to go after the sign-in
 @bp.get("/login/sso")
 @access.public
 @noindex
+@limits.single_sign_on
 def start():
     sso = found(provider.client())  # 404 when single sign-on is not configured
     if current_user.is_authenticated:
@@ -39,6 +40,7 @@ def start():
 @bp.get("/login/sso/callback")
 @access.public
 @noindex
+@limits.single_sign_on
 def callback():
     sso = found(provider.client())
     try:
