@@ -1,5 +1,5 @@
 """Signals between domains (blinker, as Flask uses), so that no domain imports upward:
-learning and exams announce, certificates listen; privacy announces an erasure, and each
+learning and exams announce, certificates and hr listen; privacy announces an erasure, and each
 domain that keeps evidence answers without privacy having to know it.
 
 Senders pass the Flask app as sender; receivers connect for their app in init_app().
@@ -27,6 +27,9 @@ certificate_issued = _signals.signal("certificate-issued")
 # kwargs: users (a list). People were created, or moved into another department (import,
 # HR form, registration, invitation, single sign-on): rules that cover them may apply.
 people_placed = _signals.signal("people-placed")
+# kwargs: user, attempt (exams.models.ExamAttempt); a new attempt was drawn, final exam or
+# re-check (not when an open one is resumed)
+exam_started = _signals.signal("exam-started")
 # kwargs: user, attempt, result (exams.models.ExamResult), course (None if gone); every
 # attempt graded in time, passed or not, final exam or re-check
 exam_graded = _signals.signal("exam-graded")

@@ -122,3 +122,55 @@ def test_0012_makes_open_retrainings_assignments_and_goes_back(empty_database, t
             columns = {c["name"] for c in inspect(connection).get_columns("assignments")}
         assert left == 1 and "kind" not in columns
         db.engine.dispose()
+
+
+def test_0013_marks_started_assignments_and_goes_back(empty_database, tmp_path):
+    """The backfill: a course assignment is started from the person's first reading or
+    attempt in the course, whenever; a retraining only by one at or after it was
+    assigned; nothing in the course, no mark. Downgrading drops the column."""
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(make_environ(empty_database, tmp_path))
+    with app.app_context():
+        upgrade(revision="0012")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO users (id, email, name, active, session_version, created_at)"
+                " VALUES (1, 'a@firma.example', 'A', true, 1, '2025-12-01 00:00:00')",
+                "INSERT INTO module_completions (user_id, course_slug, module_slug,"
+                " module_version, completed_at) VALUES (1, 'kurs', 'eins', 'v1',"
+                " '2026-01-01 00:00:00')",
+                "INSERT INTO module_completions (user_id, course_slug, module_slug,"
+                " module_version, completed_at) VALUES (1, 'anders', 'eins', 'v1',"
+                " '2025-12-02 00:00:00')",
+                "INSERT INTO exam_attempts (user_id, course_slug, course_version, kind,"
+                " pass_mark, reveal_answers, questions, started_at) VALUES (1, 'kurs', 'v1',"
+                " 'exam', 80, 'after_pass', '[]', '2026-02-01 00:00:00')",
+                # course, assigned after the reading: started with the reading
+                "INSERT INTO assignments (id, user_id, course_slug, kind, due_on, assigned_at)"
+                " VALUES (1, 1, 'kurs', 'course', '2027-01-01', '2026-06-01 00:00:00')",
+                # retraining before the attempt: started with the attempt, not the reading
+                "INSERT INTO assignments (id, user_id, course_slug, kind, due_on, assigned_at)"
+                " VALUES (2, 1, 'kurs', 'retraining', '2027-01-01', '2026-01-15 00:00:00')",
+                # retraining after everything (closed since): not started
+                "INSERT INTO assignments (id, user_id, course_slug, kind, due_on, assigned_at,"
+                " cancelled_at) VALUES (3, 1, 'kurs', 'retraining', '2027-01-01',"
+                " '2026-06-01 00:00:00', '2026-07-01 00:00:00')",
+                # a course nothing was done in
+                "INSERT INTO assignments (id, user_id, course_slug, kind, due_on, assigned_at)"
+                " VALUES (4, 1, 'leer', 'course', '2027-01-01', '2026-06-01 00:00:00')",
+            ):
+                connection.execute(text(statement))
+        upgrade(revision="0013")
+        with db.engine.connect() as connection:
+            started = connection.execute(
+                text("SELECT started_at FROM assignments ORDER BY id")
+            ).scalars()
+            days = [str(value)[:10] if value is not None else None for value in started]
+        assert days == ["2026-01-01", "2026-02-01", None, None]
+        downgrade(revision="0012")
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("assignments")}
+            left = connection.execute(text("SELECT count(*) FROM assignments")).scalar()
+        assert "started_at" not in columns and left == 4
+        db.engine.dispose()

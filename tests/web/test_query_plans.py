@@ -10,8 +10,8 @@ reads a whole table sequentially when the dashboard counts every open assignment
 company; what this guards against is a query that has no other way.)
 
 Not checked here: that a question about one department reads only that department's
-certificates, attempts and reading. hr/status.py and hr/evidence.py restrict their
-aggregates to the people asked about (tests/web/test_hr_dashboard.py checks the
+certificates (and, for the evidence report, attempts and reading). hr/status.py and
+hr/evidence.py restrict their aggregates to the people asked about (tests/web/test_hr_dashboard.py checks the
 statements); whether PostgreSQL then probes the indexes or reads a small table whole is
 its choice by size (at 50,000 people it probes them for one department: bench/hr.py).
 """

@@ -67,19 +67,29 @@ def test_a_material_change_assigns_a_retraining_due_in_30_days(world):
 
 
 def test_hr_sees_it_open_until_the_recheck_is_passed(world):
+    """Not started although the person read everything and passed before it was
+    assigned; in progress once they read after it; the first step after it is the start,
+    the re-check does not move it."""
     app, clients, _ids = world
     change_module_2(clients)
     hr = hr_client(app, everything=True)
     assert "Nachschulung" in hr.get("/hr/people").get_data(as_text=True)
     assert found(hr, "certified") == "0 Zuweisungen gefunden"  # holds a valid certificate
-    assert found(hr, "in_progress") == "1 Zuweisung gefunden"
+    assert found(hr, "not_started") == "1 Zuweisung gefunden"
+    assert found(hr, "in_progress") == "0 Zuweisungen gefunden"
     assert found(hr, "overdue") == "0 Zuweisungen gefunden"
     learner = clients["certified"]
     assert post(learner, f"/courses/{SLUG}/zweites/done").status_code == 302
+    assert found(hr, "not_started") == "0 Zuweisungen gefunden"
+    assert found(hr, "in_progress") == "1 Zuweisung gefunden"
+    (read,) = assignments(app)
+    assert read.started_at is not None
     assert hr.get("/hr/").status_code == 200
     (record,) = retrainings(app)
     started = post(learner, f"/retraining/{record.id}/recheck")
     attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    (checking,) = assignments(app)
+    assert checking.started_at == read.started_at
     post(learner, f"/courses/{SLUG}/exam/{attempt_id}", answers_for(app, attempt_id))
     (done,) = assignments(app)
     assert done.completed_at is not None
@@ -139,7 +149,7 @@ def test_an_open_assignment_of_the_course_stays_beside_it(world, monkeypatch):
             hr_services.assign_people(course, [person], hr_services.Due(days=30), None)
     hr = hr_client(app, everything=True)
     assert found(hr, "certified") == "1 Zuweisung gefunden"  # the renewal
-    assert found(hr, "in_progress") == "1 Zuweisung gefunden"  # the retraining
+    assert found(hr, "not_started") == "1 Zuweisung gefunden"  # the retraining: nothing since
 
 
 # --- git-managed courses: flask courses publish ------------------------------------------

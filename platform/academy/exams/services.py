@@ -20,7 +20,7 @@ from .. import audit, clock
 from ..content import Course
 from ..extensions import db
 from ..learning.queries import CourseProgress
-from ..signals import exam_graded, exam_passed
+from ..signals import exam_graded, exam_passed, exam_started
 from . import queries
 from .grading import Grade, InvalidAnswers, check_answers, draw, grade, unanswered
 from .models import AttemptKind, ExamAttempt, ExamDraftAnswer, ExamResult
@@ -52,6 +52,7 @@ def start_attempt(
             raise
         return existing
     audit.record("exam.started", user, attempt, person=user, course=course.slug, kind=attempt.kind)
+    exam_started.send(current_app._get_current_object(), user=user, attempt=attempt)
     return attempt
 
 

@@ -35,6 +35,8 @@ def init_app(app) -> None:
     signals.people_placed.connect(services.apply_rules, sender=app)
     signals.retraining_assigned.connect(services.assign_retraining, sender=app)
     signals.retraining_completed.connect(services.complete_retraining, sender=app)
+    signals.module_completed.connect(services.start_after_reading, sender=app)
+    signals.exam_started.connect(services.start_after_exam, sender=app)
     hr = ("hr", "admin")
     navigation.add(
         app,

@@ -103,6 +103,11 @@ class Assignment(db.Model):
         ForeignKey("certificates.id", ondelete="SET NULL")
     )
     cancelled_at: Mapped[datetime | None]
+    # When the person first read a module or started an exam in the course for it: the
+    # status "not started" / "in progress" without looking through their reading and
+    # attempts. A course assignment counts what came before it too; a retraining only
+    # what came after it was assigned (what they did for the earlier round is no start).
+    started_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 

@@ -232,6 +232,7 @@ def _histories(ids, plan: _Plan, rules, exams, bits, rng, now, seeded) -> None:
             history.certify(stage, today, bits)
         else:
             history.start(stage, today)
+        history.mark_started()
         rows["reading"] += history.reading
         rows["attempts"] += history.attempts
         rows["certified"] += history.certificates
@@ -311,6 +312,17 @@ class _History:
             issued.date() + timedelta(days=10), issued - timedelta(days=30), completed=certificate
         )
         self._assign(certificate["row"]["valid_until"], issued, renews=certificate)
+
+    def mark_started(self) -> None:
+        """As hr's services mark them: a course assignment is started from the person's
+        first reading or attempt in the course, before or after it was assigned."""
+        first = min(
+            [row["completed_at"] for row in self.reading]
+            + [attempt["row"]["started_at"] for attempt in self.attempts],
+            default=None,
+        )
+        for assignment in self.assignments:
+            assignment["started_at"] = first
 
     def _certificate(self, issued: datetime, valid_until: date, sequence: int, bits) -> dict:
         if sequence == 1:

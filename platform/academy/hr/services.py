@@ -21,13 +21,14 @@ from ..accounts import services as accounts
 from ..accounts.models import Department, User
 from ..certificates.models import Certificate
 from ..content import Course
+from ..exams.models import ExamAttempt
 from ..extensions import db
 from ..learning import queries as learning
 from . import queries
 from .models import Assignment, AssignmentKind, AssignmentRule, HrScope, hr_scope_departments
 from .outcomes import HrRefusal, HrRefused
 from .queries import Scope
-from .status import best_certificates, is_open
+from .status import best_certificates, first_activity, is_open
 
 MAX_DUE_DAYS = 3650
 
@@ -91,22 +92,28 @@ def _assign(
         due_on=due_on,
         rule_id=rule.id if rule is not None else None,
         assigned_by_id=by.id if by is not None else None,
+        started_at=db.session.scalar(select(first_activity(person.id, course_slug))),
     )
     try:
         with db.session.begin_nested():  # a parallel request may assign it at this moment
             db.session.add(assignment)
     except IntegrityError:
         return None
+    _record_created(assignment, person, by, rule=rule.id if rule is not None else None)
+    return assignment
+
+
+def _record_created(assignment: Assignment, person: User, by: User | None, **details) -> None:
+    """The audit record of a new assignment (one by one; rules record their count)."""
     audit.record(
         "assignment.created",
         by,
         assignment,
         person=person,
-        course=course_slug,
-        due=due_on.isoformat(),
-        rule=rule.id if rule is not None else None,
+        course=assignment.course_slug,
+        due=assignment.due_on.isoformat(),
+        **details,
     )
-    return assignment
 
 
 def create_rule(
@@ -163,6 +170,7 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
             literal(clock.utcnow(), DateTime),
             literal(rule.id, Integer),
             literal(by.id, Integer) if by is not None else null(),
+            first_activity(User.id, rule.course_slug),
         )
         .outerjoin(best, best.c.user_id == User.id)
         .where(User.active, ~already, ~given)
@@ -171,7 +179,15 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
         people = people.where(User.department_id == rule.department_id)
     if only is not None:
         people = people.where(User.id.in_(only))
-    columns = ["user_id", "course_slug", "due_on", "assigned_at", "rule_id", "assigned_by_id"]
+    columns = [
+        "user_id",
+        "course_slug",
+        "due_on",
+        "assigned_at",
+        "rule_id",
+        "assigned_by_id",
+        "started_at",
+    ]
     # kind: the column's default, "course"
     table = Assignment.__table__
     # Counted through RETURNING: psycopg reports no row count for INSERT … SELECT.
@@ -247,6 +263,9 @@ def renew_after_certificate(
         due_on=certificate.valid_until,
         rule_id=current.rule_id,
         renews_certificate_id=certificate.id,
+        # They read and passed the exam for the certificate: a course assignment counts
+        # what came before it (it matters again once the certificate has run out).
+        started_at=db.session.scalar(select(first_activity(user.id, course.slug))),
     )
     db.session.add(following)
     db.session.flush()
@@ -295,6 +314,7 @@ def assign_retraining(
                     number=number,
                 )
             continue
+        # Not started, whatever they read before: only what they do from now on counts.
         assignment = Assignment(
             user_id=person.id,
             course_slug=course_slug,
@@ -304,14 +324,11 @@ def assign_retraining(
         )
         db.session.add(assignment)
         db.session.flush()
-        audit.record(
-            "assignment.created",
-            by,
+        _record_created(
             assignment,
-            person=person,
-            course=course_slug,
+            person,
+            by,
             kind=AssignmentKind.RETRAINING.value,
-            due=due_on.isoformat(),
             number=number,
             modules=modules,
         )
@@ -325,6 +342,33 @@ def complete_retraining(_sender, *, user: User, course_slug: str, **_extra) -> N
     current.completed_at = clock.utcnow()
     db.session.flush()
     audit.record("assignment.completed", None, current, person=user, course=course_slug)
+
+
+def mark_started(user_id: int, course_slug: str) -> None:
+    """The person read a module or started an exam in the course: their open assignments
+    of it that were not started are now. The first activity counts; later ones do not
+    move the mark."""
+    db.session.execute(
+        update(Assignment)
+        .where(
+            Assignment.user_id == user_id,
+            Assignment.course_slug == course_slug,
+            Assignment.started_at.is_(None),
+            is_open(),
+        )
+        .values(started_at=clock.utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def start_after_reading(_sender, *, user: User, course: Course, **_extra) -> None:
+    """Receiver of learning's module_completed."""
+    mark_started(user.id, course.slug)
+
+
+def start_after_exam(_sender, *, user: User, attempt: ExamAttempt, **_extra) -> None:
+    """Receiver of exams' exam_started (a final exam or a re-check)."""
+    mark_started(user.id, attempt.course_slug)
 
 
 # --- people and departments -------------------------------------------------------------
