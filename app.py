@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "platform"))
 
 # A worker's start makes some 200,000 objects that live as long as the process (modules,
 # classes, mapped tables, prepared statements, the courses). The cycle collector scanned
-# them over and over while they were being made, about a sixth of the start's CPU, and
+# them over and over while they were being made, about 15 % of the start's CPU, and
 # found almost nothing (under a thousand objects). So it pauses during the start; then
 # gc.freeze() sets them aside for good, and a full collection while serving scans only
 # what requests made (about a quarter of the time it took).
