@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
-
 MAX_LENGTH = 254  # RFC 5321 path limit
 # Scripts whose letters look alike: a label mixing them is a disguise, not a name.
 CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
@@ -24,6 +22,10 @@ def normalize_email(address: str) -> str:
 def is_email(address: str) -> bool:
     """A syntactically valid address with a dotted domain (no DNS look-up), judged in
     its normalised form; a part mixing Latin, Cyrillic or Greek letters is refused."""
+    # Imported here: its regular expressions cost a worker's start 20 ms, and only a
+    # form, an import or a command checks an address.
+    from email_validator import EmailNotValidError, validate_email
+
     normalized = normalize_email(address)
     if len(normalized) > MAX_LENGTH or _mixes_scripts(normalized):
         return False

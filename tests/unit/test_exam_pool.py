@@ -3,13 +3,15 @@ objectives covered by questions, and option lengths that must not give the answe
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
+from itertools import product
 
 import pytest
 
 from academy.content import load_course
-from academy.content.pool import length_signal
+from academy.content.pool import _tail, length_signal
 from academy.exams.grading import draw
 from tests.fixtures.course_files import COURSE_MD, write_course
 
@@ -128,6 +130,23 @@ def test_length_signal_counts_questions_whose_longest_option_is_correct(tmp_path
     assert signal.longest_correct == 1  # the tie counts as no signal
     assert signal.expected == pytest.approx(1 / 3 + 1 / 3 + 1 / 2)
     assert not signal.systematic
+
+
+def test_the_chance_of_so_many_longest_correct_options_is_exact():
+    """The tail carries only the counts that still matter; every outcome, enumerated,
+    gives the same probability."""
+    rnd = random.Random(14)
+    for _ in range(150):
+        chances = [
+            rnd.choice((0.0, 1.0, 0.25, 0.5, rnd.random())) for _ in range(rnd.randint(0, 8))
+        ]
+        for observed in range(len(chances) + 2):
+            expected = sum(
+                math.prod(p if hit else 1 - p for p, hit in zip(chances, outcome, strict=True))
+                for outcome in product((False, True), repeat=len(chances))
+                if sum(outcome) >= observed
+            )
+            assert _tail(chances, observed) == pytest.approx(expected, abs=1e-12)
 
 
 def test_correct_options_systematically_longest_is_a_warning_with_lines(tmp_path):

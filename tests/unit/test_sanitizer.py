@@ -142,3 +142,12 @@ def test_external_links_get_noopener():
 def test_raw_image_from_other_host_loses_its_source():
     html = render('<img src="https://tracker.example/p.gif" alt="x">')
     assert "tracker.example" not in html
+
+
+def test_each_course_keeps_its_own_media_rule():
+    """The sanitizer is built once per media URL and kept: a course's files stay its
+    own, also after another course's sanitizer was used."""
+    image = '<img src="/courses/a/media/bild.png" alt="x">'
+    for _ in range(2):
+        assert 'src="/courses/a/media/bild.png"' in markdown.sanitize(image, "/courses/a/media/")
+        assert "src=" not in markdown.sanitize(image, "/courses/b/media/")
