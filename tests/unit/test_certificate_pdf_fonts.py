@@ -16,6 +16,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from academy.certificates import pdf, pdf_fonts
+from tests.fixtures.tools import require_tool
 
 MODULES = (
     pdf.ModuleObjectives("Grundlagen", ("Sie können erklären, was ein Sprachmodell tut",)),
@@ -43,14 +44,14 @@ def _data(holder: str) -> pdf.CertificateData:
 def _text(body: bytes, tmp_path) -> str:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(body)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return subprocess.run([require_tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
 
 
 def _pixels(body: bytes, tmp_path) -> bytes:
     """Page 1 as a greyscale image: what a reader sees, whatever the file's bytes."""
     path = tmp_path / "page.pdf"
     path.write_bytes(body)
-    return subprocess.run(["pdftoppm", "-r", "40", "-gray", "-f", "1", "-l", "1", str(path)], capture_output=True, check=True).stdout  # fmt: skip
+    return subprocess.run([require_tool("pdftoppm"), "-r", "40", "-gray", "-f", "1", "-l", "1", str(path)], capture_output=True, check=True).stdout  # fmt: skip
 
 
 def _embedded_fonts(body: bytes) -> dict[str, TTFont]:
