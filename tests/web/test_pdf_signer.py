@@ -68,6 +68,15 @@ def test_an_unreadable_replacement_keeps_the_certificate_read_before(company_app
     assert _signed_by(configured, certificate_id) == "Zweite Firma AG"
 
 
+def test_a_removed_file_keeps_the_certificate_read_before(company_app, caplog):
+    configured, path, certificate_id = company_app
+    assert _signed_by(configured, certificate_id) == "Erste Firma AG"
+    path.unlink()
+    with caplog.at_level(logging.ERROR, logger="academy.certificates.documents"):
+        assert _signed_by(configured, certificate_id) == "Erste Firma AG"
+    assert "company.p12" in caplog.text
+
+
 def test_the_room_for_the_signature_is_worked_out_once_per_certificate(company_app, monkeypatch):
     """pyHanko signs a dummy before every PDF to size the signature's placeholder, unless
     it is told the size; the signer works it out once, when it is read."""

@@ -93,12 +93,12 @@ def pdf_signer() -> signing.PdfSigner:
     settings = current_app.config["SETTINGS"]
     kept = current_app.extensions.get(PDF_SIGNER)
     if kept is None:
-        kept = current_app.extensions[PDF_SIGNER] = signing.load_signer(settings)
-    elif kept.stamp != signing.file_stamp(signing.signer_file(settings)):
-        try:
+        return current_app.extensions.setdefault(PDF_SIGNER, signing.load_signer(settings))
+    try:
+        if kept.stamp != signing.file_stamp(signing.signer_file(settings)):
             kept = current_app.extensions[PDF_SIGNER] = signing.load_signer(settings)
-        except ConfigError as error:  # half copied, or the wrong password: keep signing
-            log.error("%s; PDFs are still signed with the certificate read before", error)
+    except (ConfigError, OSError) as error:  # gone, half copied, another password
+        log.error("%s; PDFs are still signed with the certificate read before", error)
     return kept
 
 

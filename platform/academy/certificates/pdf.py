@@ -137,7 +137,7 @@ def _characters(data: CertificateData, text: dict[str, str]) -> set[str]:
         data.certificate_title,
         data.course_title,
         data.course_version,
-        data.course_as_of,
+        data.course_as_of or "",  # None when the course names no edition
         data.organisation,
         data.organisation.upper(),
         data.verify_url,

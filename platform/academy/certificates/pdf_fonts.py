@@ -10,18 +10,18 @@ three quarters of a certificate's drawing time. So:
   the full files next to them by `make fonts` and kept in the repository with
   LICENSE-DejaVu.txt. Outlines, widths and hinting are DejaVu's own. A certificate with
   any character outside them (a name in Greek, Cyrillic, Arabic or Chinese, an emoji in a
-  course title) is drawn with the full fonts: the same PDF as before, in the time it took
+  course title) is drawn with the full fonts, as before and in about the time it took
   before; what the full font lacks is missing as before (fpdf2 logs a warning).
 - A font file is read once per process (again when its size, modification time or
   inode changes): the metrics fpdf2 takes from it (widths, glyph ids, descriptor) and
   every fontTools table, pickled. Each PDF gets a copy of the metrics with its own
   subset map and an unpickled fontTools font of its own, which fpdf2 subsets in place
   and closes at output.
-- fontTools does not recompute the bounding boxes when it writes each PDF's subset (a
-  quarter of the remaining font work): the glyphs are embedded byte for byte as before,
-  while the font header's overall box, `hhea` extremes and `maxp` maxima are those of
-  the bundled file instead of those of the glyphs used (valid either way; a renderer
-  may anti-alias large text a shade differently).
+- fontTools does not recompute the bounding boxes when it writes each PDF's subset
+  (about 9 ms a PDF): the glyph outlines are embedded unchanged (from the Latin files
+  byte for byte as before), while the font header's overall box, `hhea` extremes and
+  `maxp` maxima are those of the font file instead of those of the glyphs used (valid
+  either way; poppler anti-aliases large text a fraction of a pixel differently).
 """
 
 from __future__ import annotations
