@@ -10,8 +10,8 @@ three quarters of a certificate's drawing time. So:
   the full files next to them by `make fonts` and kept in the repository with
   LICENSE-DejaVu.txt. Outlines, widths and hinting are DejaVu's own. A certificate with
   any character outside them (a name in Greek, Cyrillic, Arabic or Chinese, an emoji in a
-  course title) is drawn with the full fonts, as before and in about the time it took
-  before; what the full font lacks is missing as before (fpdf2 logs a warning).
+  course title) is drawn with the full fonts, as before (and still faster than before);
+  what the full font lacks is missing as before (fpdf2 logs a warning).
 - A font file is read once per process (again when its size, modification time or
   inode changes): the metrics fpdf2 takes from it (widths, glyph ids, descriptor) and
   every fontTools table, pickled. Each PDF gets a copy of the metrics with its own
