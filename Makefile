@@ -8,7 +8,7 @@ FLASK  := $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint format bench bench-hr translations clean
+.PHONY: install run test lint format bench bench-hr translations fonts clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -58,6 +58,11 @@ translations: install
 		-o platform/academy/translations/messages.pot platform/academy
 	$(VENV)/bin/pybabel update -i platform/academy/translations/messages.pot -d platform/academy/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d platform/academy/translations
+
+# Re-make the Latin subsets of DejaVu Sans that certificates are drawn with, after
+# changing LATIN_RANGES in platform/academy/certificates/pdf_fonts.py.
+fonts: install
+	$(VENV)/bin/python -m academy.certificates.pdf_fonts
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,10 +5,12 @@ document. Reads only; keys and settings come from the app (see init_app)."""
 from __future__ import annotations
 
 import json
+import logging
 
 from flask import current_app
 
 from .. import clock
+from ..config import ConfigError
 from . import badges, openbadges, proofs, queries, signing, status, verification
 from .keys import Keyring
 from .models import Certificate
@@ -17,6 +19,7 @@ from .pdf import CertificateData, ModuleObjectives, render_pdf
 
 KEYRING = "certificates.keyring"
 PDF_SIGNER = "certificates.pdf_signer"
+log = logging.getLogger(__name__)
 
 
 def issuer() -> Issuer:
@@ -83,11 +86,20 @@ def signed_pdf(certificate: Certificate) -> bytes:
     return signing.sign_pdf(body, pdf_signer(), settings.organisation, issuer().url("/"))
 
 
-def pdf_signer():
-    """Loaded (and in development created) on first use: making an RSA key takes a second."""
-    if PDF_SIGNER not in current_app.extensions:
-        current_app.extensions[PDF_SIGNER] = signing.load_signer(current_app.config["SETTINGS"])
-    return current_app.extensions[PDF_SIGNER]
+def pdf_signer() -> signing.PdfSigner:
+    """Loaded (and in development created) on first use, and again when its PKCS#12 file
+    is replaced: a new certificate signs the next PDF, without a restart. Checking
+    costs one stat() per PDF."""
+    settings = current_app.config["SETTINGS"]
+    kept = current_app.extensions.get(PDF_SIGNER)
+    if kept is None:
+        return current_app.extensions.setdefault(PDF_SIGNER, signing.load_signer(settings))
+    try:
+        if kept.stamp != signing.file_stamp(signing.signer_file(settings)):
+            kept = current_app.extensions[PDF_SIGNER] = signing.load_signer(settings)
+    except (ConfigError, OSError) as error:  # gone, half copied, another password
+        log.error("%s; PDFs are still signed with the certificate read before", error)
+    return kept
 
 
 def status_list(list_number: int) -> dict:

@@ -44,7 +44,10 @@ def load_document(url: str, _options: dict | None = None) -> dict:
     """pyld's document loader: the bundled contexts only."""
     if url not in CONTEXT_FILES:
         raise UnknownContext(f"context not bundled, not fetched: {url}")
-    return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
+    # "static": the files never change while the app runs, so pyld may keep what it made
+    # of them between documents (it did the same work for every credential: half of
+    # signing one, and of verifying one).
+    return {"contextUrl": None, "documentUrl": url, "document": _context(url), "tag": "static"}
 
 
 def canonical_nquads(document: dict) -> str:

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import pdf_fonts
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-FONTS = Path(__file__).parent / "fonts"
+FONTS = pdf_fonts.FOLDER  # the full DejaVu Sans, also for the badges and other PDFs
 PRIMARY = (31, 111, 139)
 MUTED = (90, 100, 116)
 
@@ -94,7 +95,7 @@ def _date(value: date, language: str) -> str:
 
 def render_pdf(data: CertificateData) -> bytes:
     text = TEXTS.get(data.language, TEXTS["en"])
-    pdf = _document()
+    pdf = _document(_characters(data, text))
     pdf.set_title(f"{data.certificate_title} – {data.holder_name}")
     pdf.set_author(data.organisation)
     pdf.set_subject(f"{text['number']} {data.number}")
@@ -116,16 +117,37 @@ def render_pdf(data: CertificateData) -> bytes:
     return bytes(pdf.output())
 
 
-def _document() -> FPDF:
+def _document(characters: set[str]) -> FPDF:
     # fpdf2 (with fontTools) is imported on the first certificate, not at start-up, where
     # it took half a second of every worker's start.
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf_fonts.add_fonts(pdf, characters)  # family "DejaVu", regular and bold
     return pdf
+
+
+def _characters(data: CertificateData, text: dict[str, str]) -> set[str]:
+    """Every character the certificate may draw: they choose its fonts (pdf_fonts)."""
+    drawn = [
+        *text.values(),
+        data.number,
+        data.holder_name,
+        data.certificate_title,
+        data.course_title,
+        data.course_version,
+        data.course_as_of or "",  # None when the course names no edition
+        data.organisation,
+        data.organisation.upper(),
+        data.verify_url,
+        _date(data.issued_on, data.language),
+        _date(data.valid_until, data.language),
+        "0123456789 .:%()•·…",  # what the layout adds: numbers, bullets, the ellipsis
+    ]
+    for module in data.modules:
+        drawn += [module.title, *module.objectives]
+    return set("".join(drawn))
 
 
 @contextmanager
@@ -193,7 +215,7 @@ def _heading(pdf: FPDF, data: CertificateData, text: dict) -> None:
     pdf.set_xy(35, 90)
     line = text["passed"].format(course=data.course_title, score=data.score_percent)
     with _tag(pdf, "/P", whole=line):
-        pdf.multi_cell(227, 6, line, align="C")
+        _paragraph(pdf, 35, 227, 6, line)
 
 
 def _contents(pdf: FPDF, data: CertificateData, text: dict) -> None:
@@ -325,13 +347,30 @@ def _module_block(pdf: FPDF, block: AnnexBlock, x: float, size: float) -> None:
     pdf.set_y(pdf.get_y() + size * 0.3)
 
 
-def _lines(pdf: FPDF, x: float, width: float, height: float, lines: tuple[str, ...]) -> None:
+def _lines(
+    pdf: FPDF, x: float, width: float, height: float, lines: tuple[str, ...], align: str = "L"
+) -> None:
     """Lines broken beforehand, one cell each: what multi_cell draws, without measuring."""
     from fpdf.enums import XPos, YPos  # loaded with fpdf2 by _document()
 
     for line in lines:
         pdf.set_x(x)
-        pdf.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(width, height, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+_PARAGRAPHS: dict[tuple[str, float, float, str], tuple[str, ...]] = {}
+
+
+def _paragraph(pdf: FPDF, x: float, width: float, height: float, text: str) -> None:
+    """A centred paragraph from the current line on, as multi_cell draws it. Its lines
+    are kept: the same course line and legal basis come back for everyone certified in
+    a course version, and fpdf2 measures a paragraph again for each character it adds."""
+    key = (pdf.font_family + pdf.font_style, pdf.font_size_pt, width, text)
+    if key not in _PARAGRAPHS:
+        if len(_PARAGRAPHS) >= 256:
+            _PARAGRAPHS.clear()
+        _PARAGRAPHS[key] = _broken(pdf, width, text)
+    _lines(pdf, x, width, height, _PARAGRAPHS[key], align="C")
 
 
 def _module_height(pdf: FPDF, module: ModuleObjectives, size: float) -> float:
@@ -405,4 +444,4 @@ def _footer(pdf: FPDF, data: CertificateData, text: dict) -> None:
         version = f"{version} ({text['as_of']} {data.course_as_of})"
     basis = f"{text['basis']} {text['version']}: {version}"
     with _tag(pdf, "/P", whole=basis):
-        pdf.multi_cell(247, 3.4, basis, align="C")  # two lines at most, above the frame at 197
+        _paragraph(pdf, 25, 247, 3.4, basis)  # two lines at most, above the frame at 197

@@ -13,8 +13,10 @@ import asyncio
 import io
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -25,36 +27,84 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from ..config import ConfigError
 from .keys import key_folder, write_private
 
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
+
 DEVELOPMENT_P12 = "pdf-signing.p12"
+MD_ALGORITHM = "sha256"
 log = logging.getLogger(__name__)
 
 
-def load_signer(settings):
-    """pyHanko's signer for the configured certificate (or the instance folder's)."""
+@dataclass(frozen=True)
+class PdfSigner:
+    """pyHanko's signer for the configured certificate (or the instance folder's), kept
+    per process: reading the PKCS#12 file and working out the room for the signature
+    in the PDF (pyHanko signs a dummy for that) are done once, not per PDF."""
+
+    signer: signers.SimpleSigner
+    stamp: tuple[int, int, int]  # the file's size, modification time and inode when read
+    bytes_reserved: int  # hex digits the signature container may take in the PDF
+
+    @property
+    def signing_cert(self):
+        return self.signer.signing_cert
+
+
+def signer_file(settings) -> Path:
+    """The PKCS#12 file PDFs are signed with: PDF_SIGNING_CERT, or the instance folder's
+    self-signed one (created on first use)."""
+    if settings.pdf_signing_p12 is not None:
+        return settings.pdf_signing_p12
+    return _self_signed(settings.instance_dir, settings.organisation)
+
+
+def file_stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when the file is replaced (a new certificate copied or moved in)."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def load_signer(settings) -> PdfSigner:
     from pyhanko.sign import signers
 
+    path = signer_file(settings)
+    stamp = file_stamp(path)
     if settings.pdf_signing_p12 is not None:
-        data, password = settings.pdf_signing_p12.read_bytes(), settings.pdf_signing_password
-        source = str(settings.pdf_signing_p12)
+        password = settings.pdf_signing_password
     else:
-        path = _self_signed(settings.instance_dir, settings.organisation)
-        data, password, source = path.read_bytes(), "", str(path)
+        password = ""
         if settings.production:
             log.warning("PDF_SIGNING_CERT is unset: PDFs are signed with a self-signed certificate")
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
-            data, other_certs=[], passphrase=password.encode() or None
+            path.read_bytes(), other_certs=[], passphrase=password.encode() or None
         )
     except (ValueError, TypeError) as error:
         raise ConfigError(
-            f"PDF_SIGNING_CERT: cannot read {source}: wrong password or not a PKCS#12 file"
+            f"PDF_SIGNING_CERT: cannot read {path}: wrong password or not a PKCS#12 file"
         ) from error
     if signer is None:
-        raise ConfigError(f"PDF_SIGNING_CERT: {source} holds no key and certificate")
-    return signer
+        raise ConfigError(f"PDF_SIGNING_CERT: {path} holds no key and certificate")
+    return PdfSigner(signer, stamp, run_async(_bytes_reserved, signer))
 
 
-def sign_pdf(body: bytes, signer, signer_name: str, location: str) -> bytes:
+async def _bytes_reserved(signer) -> int:
+    """The room pyHanko would reserve (it works it out from a dummy signature before
+    every PDF): the same certificate and key give a container of the same size."""
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    dummy = await signer.async_sign(
+        hashes.Hash(hashes.SHA256()).finalize(),
+        MD_ALGORITHM,
+        use_pades=True,
+        dry_run=True,
+        signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC)),
+    )
+    hex_digits = len(dummy.dump()) * 2
+    return hex_digits + 2 * (hex_digits // 4)  # pyHanko's margin of half as much again
+
+
+def sign_pdf(body: bytes, signer: PdfSigner, signer_name: str, location: str) -> bytes:
     """The PDF with a PAdES baseline signature added as an incremental update."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -62,13 +112,17 @@ def sign_pdf(body: bytes, signer, signer_name: str, location: str) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(body))
     meta = signers.PdfSignatureMetadata(
         field_name="Signature",
-        md_algorithm="sha256",
+        md_algorithm=MD_ALGORITHM,
         subfilter=fields.SigSeedSubFilter.PADES,
         name=signer_name,
         location=location,
         reason="Certificate issued",
     )
-    out = run_async(signers.PdfSigner(meta, signer).async_sign_pdf, writer)
+    out = run_async(
+        signers.PdfSigner(meta, signer.signer).async_sign_pdf,
+        writer,
+        bytes_reserved=signer.bytes_reserved,
+    )
     return out.getvalue()
 
 
