@@ -67,8 +67,14 @@ def start(slug: str):
     return redirect(url_for("exams.take", slug=slug, attempt_id=attempt_id))
 
 
+def _taker(user_id: int, version: int):
+    """The exam page reads who the learner is and their saved answers in one query."""
+    return queries.taker_with_drafts(user_id, version, (request.view_args or {})["attempt_id"])
+
+
 @bp.get("/courses/<slug>/exam/<int:attempt_id>")
 @access.signed_in
+@access.light_user(_taker)
 def take(slug: str, attempt_id: int):
     attempt = found(queries.own_attempt(current_user, attempt_id, slug))
     if attempt.submitted_at is not None:
@@ -76,7 +82,7 @@ def take(slug: str, attempt_id: int):
     if attempt.timed_out():
         flash(str(TIMED_OUT), "error")
         return redirect(url_for("exams.overview", slug=slug))
-    return _exam_page(attempt, queries.draft_answers(attempt))
+    return _exam_page(attempt, queries.draft_answers(attempt, current_user))
 
 
 def _exam_page(attempt, answers, status: int = 200):
