@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import signals
 from ..accounts import access
 from ..extensions import db
 from ..learning import queries as learning
 from ..web import found
-from . import queries, services
+from . import pages, queries, services
 from .forms import submitted_answers
 from .grading import grade, modules_to_revise, unanswered
 from .outcomes import TIMED_OUT, ExamRefused
@@ -87,15 +88,26 @@ def take(slug: str, attempt_id: int):
 
 def _exam_page(attempt, answers, status: int = 200):
     questions = attempt.drawn_questions()
-    return render_template(
-        "exams/take.html",
-        attempt=attempt,
-        course=learning.course_including_drafts(attempt.course_slug),
-        questions=questions,
-        numbers=_question_numbers(len(questions)),
-        answers=answers,
+    course = learning.course_including_drafts(attempt.course_slug)
+    filling = pages.Filling(
+        questions=Markup(
+            render_template(
+                "exams/_questions.html",
+                questions=questions,
+                numbers=_question_numbers(len(questions)),
+                answers=answers,
+            )
+        ),
         answered=len(questions) - len(unanswered(questions, answers)),
-    ), status
+        deadline=attempt.deadline_at,
+    )
+    page = pages.exam_page(
+        attempt,
+        course,
+        filling,
+        lambda **values: render_template("exams/take.html", course=course, **values),
+    )
+    return page, status
 
 
 def _question_numbers(total: int) -> list[str]:
