@@ -101,7 +101,10 @@ def record(action: str, actor, *targets, person=None, **details: Any) -> AuditEv
     person_id = person.id if person is not None else None
     names = [f"{t.__tablename__}:{t.id}" for t in targets]
     digest = body_digest(actor_id, person_id, names, details)
-    event_id, previous = _chain_head()
+    # Core, not the ORM: the event is not kept in the session (nothing reads it there).
+    # The caller flushed its write before, so the targets have their ids.
+    connection = db.session.connection()
+    event_id, previous = _chain_head(connection)
     if event_id is None:  # the first event ever, or all were pruned: the database numbers it
         return _first_event(action, actor_id, person_id, names, details, digest)
     at = clock.utcnow()
@@ -117,7 +120,7 @@ def record(action: str, actor, *targets, person=None, **details: Any) -> AuditEv
         "prev_hash": previous,
         "hash": chain_hash(event_id, at, action, digest, previous),
     }
-    db.session.execute(_INSERT, columns)
+    connection.execute(_INSERT, columns)
     return AuditEvent(**columns)
 
 
@@ -134,10 +137,9 @@ _POSTGRESQL_HEAD = select(
 )
 
 
-def _chain_head() -> tuple[int | None, str]:
+def _chain_head(connection) -> tuple[int | None, str]:
     """Lock the chain, then: the new event's id and the previous event's hash (None and
     GENESIS when the log is empty)."""
-    connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         # Wait until no other transaction is appending (held until commit). A separate
         # statement: a statement reads the rows committed when it started, so the head

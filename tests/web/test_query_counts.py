@@ -74,7 +74,9 @@ def test_starting_and_handing_in_an_exam_load_nothing_again_after_the_commit(lea
     with count_queries(app) as start:
         response = client.post(f"/courses/{COURSE}/exam/start", data={"csrf_token": token})
     assert response.status_code == 302
+    # The learner, their roles and reading progress in one Core query (no ORM user).
     assert _selects_from(start, "users") == 1, _sql(start)
+    assert not any(s.startswith(("SELECT users.", "SELECT module_")) for s in start), _sql(start)
     assert _selects_from(start, "exam_attempts") == 2, _sql(start)  # open, recent
     assert _writes_to(start, "INSERT INTO", "audit_events") == 1, _sql(start)
     assert _writes_to(start, "UPDATE", "audit_events") == 0, _sql(start)

@@ -53,8 +53,15 @@ def _details(attempt):
     return grade(attempt.drawn_questions(), answers, attempt.pass_mark)[1]
 
 
+def _starter(user_id: int, version: int):
+    """Starting reads who the learner is (the attempt and its audit entry take their
+    id) and their reading progress in the course: one query, as for a lesson."""
+    return learning.reader_with_progress(user_id, version, (request.view_args or {})["slug"])
+
+
 @bp.post("/courses/<slug>/exam/start")
 @access.signed_in
+@access.light_user(_starter)
 def start(slug: str):
     course = found(learning.visible_course(slug, current_user))
     progress = learning.course_progress(current_user, course)
