@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, select, text
+from sqlalchemy import JSON, Index, String, func, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import clock
@@ -89,41 +89,96 @@ def chain_hash(event_id: int, at: datetime, action: str, digest: str, prev_hash:
 
 def record(action: str, actor, *targets, person=None, **details: Any) -> AuditEvent:
     """Append an event to the chain in the current transaction. `actor` and `person`
-    are users (or None); `targets` are the model instances the action changed."""
+    are users (or None); `targets` are the model instances the action changed.
+
+    One INSERT with the hash already computed: the chain is locked first, then its head
+    is read and the new event's id taken (on an exam hand-in the former insert, read
+    and second flush for the hash were a third of the request). Returns the event as
+    written; it is not added to the session."""
     if not ACTION.match(action):
         raise ValueError(f"audit action must look like 'thing.event': {action!r}")
+    actor_id = actor.id if actor is not None else None
+    person_id = person.id if person is not None else None
+    names = [f"{t.__tablename__}:{t.id}" for t in targets]
+    digest = body_digest(actor_id, person_id, names, details)
+    # Core, not the ORM: the event is not kept in the session (nothing reads it there).
+    # The caller flushed its write before, so the targets have their ids.
+    connection = db.session.connection()
+    event_id, previous = _chain_head(connection)
+    if event_id is None:  # the first event ever, or all were pruned: the database numbers it
+        return _first_event(action, actor_id, person_id, names, details, digest)
+    at = clock.utcnow()
+    columns = {
+        "id": event_id,
+        "at": at,
+        "actor_id": actor_id,
+        "action": action,
+        "person_id": person_id,
+        "targets": names,
+        "details": details,
+        "body_digest": digest,
+        "prev_hash": previous,
+        "hash": chain_hash(event_id, at, action, digest, previous),
+    }
+    connection.execute(_INSERT, columns)
+    return AuditEvent(**columns)
+
+
+# Built once: building an insert costs about as much as running it.
+_INSERT = insert(AuditEvent)
+# SQLite numbers a row max(id) + 1 (no AUTOINCREMENT on this table), so the id is known
+# before the insert and the primary key refuses a second event after the same head.
+_SQLITE_HEAD = select(AuditEvent.id + 1, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+# PostgreSQL: the id from the table's sequence, taken while holding the chain's lock, so
+# every event of another transaction has a smaller id and is committed already.
+_POSTGRESQL_HEAD = select(
+    func.nextval(func.pg_get_serial_sequence("audit_events", "id")),
+    select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery(),
+)
+
+
+def _chain_head(connection) -> tuple[int | None, str]:
+    """Lock the chain, then: the new event's id and the previous event's hash (None and
+    GENESIS when the log is empty)."""
+    if connection.dialect.name == "postgresql":
+        # Wait until no other transaction is appending (held until commit). A separate
+        # statement: a statement reads the rows committed when it started, so the head
+        # must be read by a later one.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        event_id, previous = connection.execute(_POSTGRESQL_HEAD).one()
+        return (event_id, previous) if previous is not None else (None, GENESIS)
+    _sqlite_write_lock(connection)
+    head = connection.execute(_SQLITE_HEAD).first()
+    return (head[0], head[1]) if head is not None else (None, GENESIS)
+
+
+def _sqlite_write_lock(connection) -> None:
+    """Take the database's write lock before reading the head, so that no other writer
+    appends in between. A transaction that wrote already holds it; the driver opens a
+    transaction only for a write (or a savepoint), so without one nothing was written."""
+    driver = connection.connection.dbapi_connection
+    if not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _first_event(action, actor_id, person_id, names, details, digest) -> AuditEvent:
+    """The chain's first event: the database picks its id, then the hash is added."""
     event = AuditEvent(
         at=clock.utcnow(),
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor_id,
         action=action,
-        person_id=person.id if person is not None else None,
-        targets=[f"{t.__tablename__}:{t.id}" for t in targets],
+        person_id=person_id,
+        targets=names,
         details=details,
-        prev_hash="",
+        body_digest=digest,
+        prev_hash=GENESIS,
         hash="",
     )
-    event.body_digest = body_digest(event.actor_id, event.person_id, event.targets, details)
-    _lock_chain()
-    # Insert first: on SQLite the insert takes the database's write lock, so no other
-    # writer can append between reading the previous hash and linking to it.
     db.session.add(event)
     db.session.flush()
-    previous = db.session.scalar(
-        select(AuditEvent.hash)
-        .where(AuditEvent.id < event.id)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
-    event.prev_hash = previous or GENESIS
-    event.hash = chain_hash(event.id, event.at, action, event.body_digest, event.prev_hash)
+    event.hash = chain_hash(event.id, event.at, action, digest, GENESIS)
     db.session.flush()
     return event
-
-
-def _lock_chain() -> None:
-    """PostgreSQL: wait until no other transaction is appending (held until commit)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 @dataclass(frozen=True)

@@ -56,26 +56,48 @@ def _selects_from(statements: list[str], table: str) -> int:
     return sum(s.lstrip().startswith("SELECT") and f"FROM {table}" in s for s in statements)
 
 
+def _writes_to(statements: list[str], verb: str, table: str) -> int:
+    return sum(s.lstrip().startswith(f"{verb} {table}") for s in statements)
+
+
+def _sql(statements: list[str]) -> str:
+    return "\n\n".join(statements)
+
+
 def test_starting_and_handing_in_an_exam_load_nothing_again_after_the_commit(learner, app):
     """The exam's hot path (issue 14): the user and the attempt are read once per request;
-    the commit does not make the view or the security headers read them again, and the
-    claimed hand-in is not written a second time."""
+    the commit does not make the view or the security headers read them again, the
+    claimed hand-in is not written a second time, and each audit event is one INSERT
+    (its hash computed before, not written by a second UPDATE)."""
     client, _ = learner
     token = csrf_token(client)
     with count_queries(app) as start:
         response = client.post(f"/courses/{COURSE}/exam/start", data={"csrf_token": token})
     assert response.status_code == 302
-    assert _selects_from(start, "users") == 1, "\n\n".join(start)
-    assert _selects_from(start, "exam_attempts") == 2, "\n\n".join(start)  # open, recent
+    # The learner, their roles and reading progress in one Core query (no ORM user).
+    assert _selects_from(start, "users") == 1, _sql(start)
+    assert not any(s.startswith(("SELECT users.", "SELECT module_")) for s in start), _sql(start)
+    assert _selects_from(start, "exam_attempts") == 2, _sql(start)  # open, recent
+    assert _writes_to(start, "INSERT INTO", "audit_events") == 1, _sql(start)
+    assert _writes_to(start, "UPDATE", "audit_events") == 0, _sql(start)
+    assert _selects_from(start, "audit_events") == 1, _sql(start)  # the chain's head
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with count_queries(app) as page:
+        response = client.get(f"/courses/{COURSE}/exam/{attempt_id}")
+    assert response.status_code == 200
+    # One Core query for the learner, their roles and saved answers; one for the attempt.
+    assert len(page) == 2, _sql(page)
+    assert not any(s.startswith("SELECT users.") for s in page), _sql(page)  # no ORM user
     answers = answers_for(app, attempt_id, correct=3)  # failed: no certificate is issued
     with count_queries(app) as hand_in:
         response = client.post(
             f"/courses/{COURSE}/exam/{attempt_id}", data={"csrf_token": token, **answers}
         )
     assert response.status_code == 302 and "/result" in response.headers["Location"]
-    assert _selects_from(hand_in, "users") == 1, "\n\n".join(hand_in)
-    assert _selects_from(hand_in, "exam_attempts") == 1, "\n\n".join(hand_in)
-    assert _selects_from(hand_in, "exam_results") == 0, "\n\n".join(hand_in)
-    updates = [s for s in hand_in if s.lstrip().startswith("UPDATE exam_attempts")]
-    assert len(updates) == 1, "\n\n".join(updates)  # the claim, and nothing after it
+    assert _selects_from(hand_in, "users") == 1, _sql(hand_in)
+    assert _selects_from(hand_in, "exam_attempts") == 1, _sql(hand_in)
+    assert _selects_from(hand_in, "exam_results") == 0, _sql(hand_in)
+    # the claim, and nothing after it
+    assert _writes_to(hand_in, "UPDATE", "exam_attempts") == 1, _sql(hand_in)
+    assert _writes_to(hand_in, "INSERT INTO", "audit_events") == 1, _sql(hand_in)
+    assert _writes_to(hand_in, "UPDATE", "audit_events") == 0, _sql(hand_in)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, cast, select
 from sqlalchemy.orm import joinedload
 
 from .. import clock
+from ..accounts import session_users
+from ..accounts.session_users import SessionUser
 from ..content import Course
 from ..extensions import db
 from ..learning.queries import CourseProgress, ModuleState, catalog
@@ -116,8 +119,36 @@ def drafts(attempt: ExamAttempt) -> list[ExamDraftAnswer]:
     )
 
 
-def draft_answers(attempt: ExamAttempt) -> dict[str, frozenset[str]]:
-    """The answers saved so far: question id -> chosen option ids."""
+# The exam page's taker and the answers saved in the attempt, in one query: a draft
+# answer row per question, its options as JSON text (the union's columns are text).
+DRAFT, DRAFTS_OF = "exam_draft", "exam_drafts_of"
+_TAKER_WITH_DRAFTS = session_users.statement(
+    session_users.part(
+        DRAFT, text=ExamDraftAnswer.question_id, extra=cast(ExamDraftAnswer.options, String)
+    )
+    .join(ExamAttempt, ExamAttempt.id == ExamDraftAnswer.attempt_id)
+    .where(
+        ExamDraftAnswer.attempt_id == bindparam("attempt_id"),
+        ExamAttempt.user_id == bindparam("user_id"),
+    )
+)
+
+
+def taker_with_drafts(user_id: int, version: int, attempt_id: int) -> SessionUser | None:
+    """The signed-in person (see accounts.session_users) with the answers they saved in
+    their attempt, which draft_answers() then takes instead of asking again."""
+    taker = session_users.load(user_id, version, _TAKER_WITH_DRAFTS, attempt_id=attempt_id)
+    if taker is not None:
+        taker.facts[DRAFTS_OF] = attempt_id
+    return taker
+
+
+def draft_answers(attempt: ExamAttempt, user=None) -> dict[str, frozenset[str]]:
+    """The answers saved so far: question id -> chosen option ids. `user`: the signed-in
+    person, when they were loaded with them (taker_with_drafts)."""
+    facts = getattr(user, "facts", {})
+    if facts.get(DRAFTS_OF) == attempt.id:
+        return {row.text: frozenset(json.loads(row.extra)) for row in facts.get(DRAFT, ())}
     rows = db.session.execute(
         select(ExamDraftAnswer.question_id, ExamDraftAnswer.options).where(
             ExamDraftAnswer.attempt_id == attempt.id

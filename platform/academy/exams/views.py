@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import signals
 from ..accounts import access
 from ..extensions import db
 from ..learning import queries as learning
 from ..web import found
-from . import queries, services
+from . import pages, queries, services
 from .forms import submitted_answers
 from .grading import grade, modules_to_revise, unanswered
 from .outcomes import TIMED_OUT, ExamRefused
@@ -52,8 +53,15 @@ def _details(attempt):
     return grade(attempt.drawn_questions(), answers, attempt.pass_mark)[1]
 
 
+def _starter(user_id: int, version: int):
+    """Starting reads who the learner is (the attempt and its audit entry take their
+    id) and their reading progress in the course: one query, as for a lesson."""
+    return learning.reader_with_progress(user_id, version, (request.view_args or {})["slug"])
+
+
 @bp.post("/courses/<slug>/exam/start")
 @access.signed_in
+@access.light_user(_starter)
 def start(slug: str):
     course = found(learning.visible_course(slug, current_user))
     progress = learning.course_progress(current_user, course)
@@ -67,8 +75,14 @@ def start(slug: str):
     return redirect(url_for("exams.take", slug=slug, attempt_id=attempt_id))
 
 
+def _taker(user_id: int, version: int):
+    """The exam page reads who the learner is and their saved answers in one query."""
+    return queries.taker_with_drafts(user_id, version, (request.view_args or {})["attempt_id"])
+
+
 @bp.get("/courses/<slug>/exam/<int:attempt_id>")
 @access.signed_in
+@access.light_user(_taker)
 def take(slug: str, attempt_id: int):
     attempt = found(queries.own_attempt(current_user, attempt_id, slug))
     if attempt.submitted_at is not None:
@@ -76,20 +90,31 @@ def take(slug: str, attempt_id: int):
     if attempt.timed_out():
         flash(str(TIMED_OUT), "error")
         return redirect(url_for("exams.overview", slug=slug))
-    return _exam_page(attempt, queries.draft_answers(attempt))
+    return _exam_page(attempt, queries.draft_answers(attempt, current_user))
 
 
 def _exam_page(attempt, answers, status: int = 200):
     questions = attempt.drawn_questions()
-    return render_template(
-        "exams/take.html",
-        attempt=attempt,
-        course=learning.course_including_drafts(attempt.course_slug),
-        questions=questions,
-        numbers=_question_numbers(len(questions)),
-        answers=answers,
+    course = learning.course_including_drafts(attempt.course_slug)
+    filling = pages.Filling(
+        questions=Markup(
+            render_template(
+                "exams/_questions.html",
+                questions=questions,
+                numbers=_question_numbers(len(questions)),
+                answers=answers,
+            )
+        ),
         answered=len(questions) - len(unanswered(questions, answers)),
-    ), status
+        deadline=attempt.deadline_at,
+    )
+    page = pages.exam_page(
+        attempt,
+        course,
+        filling,
+        lambda **values: render_template("exams/take.html", course=course, **values),
+    )
+    return page, status
 
 
 def _question_numbers(total: int) -> list[str]:
