@@ -37,6 +37,12 @@ TABLES = (
             "rule_id": REFERENCE,
             "assigned_by_id": REFERENCE,
             "renews_certificate_id": REFERENCE,
+            "started_at": item(
+                Kind.ASSIGNMENTS,
+                _l(
+                    "wann mit dem Auftrag begonnen wurde (erstes gelesenes Modul oder erste Prüfung)"
+                ),
+            ),
             "completed_at": item(Kind.ASSIGNMENTS, _l("wann der Auftrag erfüllt wurde")),
             "certificate_id": REFERENCE,
             "cancelled_at": item(Kind.ASSIGNMENTS, _l("wann der Auftrag aufgehoben wurde")),
