@@ -151,3 +151,9 @@ def test_a_changed_font_file_is_read_again(fresh_fonts, monkeypatch, tmp_path):
     after = pdf.render_pdf(_data("Erika Mustermann"))
     assert "/MPDFAA+DejaVuSansBook" not in _embedded_fonts(after)
     assert "Erika Mustermann" in _text(after, tmp_path)
+
+
+def test_subsetting_a_pdfs_fonts_leaves_the_log_alone(caplog):
+    caplog.set_level(logging.INFO)
+    pdf.render_pdf(_data("Lea Lernende"))
+    assert not [r for r in caplog.records if r.name.startswith("fontTools")]

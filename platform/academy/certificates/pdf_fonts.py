@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import os
 import pickle
 import threading
@@ -38,6 +39,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
+
+# fontTools logs every table it prunes at INFO, several lines per PDF in the app's log.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 FOLDER = Path(__file__).parent / "fonts"
 FAMILY = "DejaVu"
