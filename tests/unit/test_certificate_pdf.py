@@ -11,6 +11,7 @@ from datetime import date
 from fpdf import FPDF
 
 from academy.certificates import pdf
+from tests.fixtures.tools import require_tool
 
 MODULES = tuple(
     pdf.ModuleObjectives(
@@ -44,7 +45,7 @@ def _data(holder: str) -> pdf.CertificateData:
 def _text(body: bytes, tmp_path) -> str:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(body)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return subprocess.run([require_tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
 
 
 def test_the_second_pdf_draws_the_annex_without_measuring_it_again(monkeypatch, tmp_path):

@@ -9,7 +9,6 @@ import io
 import logging
 import shutil
 import subprocess
-from datetime import date
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -17,34 +16,7 @@ from pypdf import PdfReader
 
 from academy.certificates import pdf, pdf_fonts
 from tests.fixtures.tools import require_tool
-
-MODULES = (
-    pdf.ModuleObjectives("Grundlagen", ("Sie können erklären, was ein Sprachmodell tut",)),
-    pdf.ModuleObjectives("Datenschutz", ("Sie erkennen personenbezogene Daten im Prompt",)),
-)
-
-
-def _data(holder: str) -> pdf.CertificateData:
-    return pdf.CertificateData(
-        number="KIA-TEST-0002",
-        holder_name=holder,
-        certificate_title="KI am Arbeitsplatz",
-        course_title="KI am Arbeitsplatz",
-        course_version="1.0",
-        language="de",
-        modules=MODULES,
-        organisation="Beispiel GmbH",
-        score_percent=90,
-        issued_on=date(2026, 11, 30),
-        valid_until=date(2027, 11, 30),
-        verify_url="https://academy.example.com/verify/KIA-TEST-0002",
-    )
-
-
-def _text(body: bytes, tmp_path) -> str:
-    path = tmp_path / "certificate.pdf"
-    path.write_bytes(body)
-    return subprocess.run([require_tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+from tests.unit.test_certificate_pdf import _data, _text
 
 
 def _pixels(body: bytes, tmp_path) -> bytes:
