@@ -75,7 +75,7 @@ def exam_page(attempt: ExamAttempt, course, filling: Filling, render: Callable[.
             total=total,
             deadline=deadline,
         )
-    pages: PageCache = current_app.extensions.setdefault("exam_pages", PageCache())
+    pages: PageCache[str] = current_app.extensions.setdefault("exam_pages", PageCache())
     key = (
         attempt.course_slug,
         course.version if course is not None else None,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
+from typing import Generic, TypeVar
 
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
@@ -36,6 +37,7 @@ NAME_MARK = "name-mark-8c0f3b7e61"
 # environ keys: direct.py asks for a description of the visit, lesson_page gives it.
 VISIT_WANTED, VISIT = "academy.visit_wanted", "academy.visit"
 MARKS = re.compile(f"({CSRF_MARK}|{NAME_MARK})")
+P = TypeVar("P")  # what a cache keeps: a KeptPage here, the page's text for exams
 MAX_PAGES = 2000  # modules x languages x role sets x reading states; about 50 MB at most
 
 
@@ -63,19 +65,21 @@ class KeptPage:
         return b"".join(joined)
 
 
-class PageCache:
+class PageCache(Generic[P]):
+    """Rendered pages by key, the least recently used dropped beyond `size`."""
+
     def __init__(self, size: int = MAX_PAGES) -> None:
-        self._pages: OrderedDict[tuple, KeptPage] = OrderedDict()
+        self._pages: OrderedDict[tuple, P] = OrderedDict()
         self._size, self._lock = size, Lock()
 
-    def get(self, key: tuple) -> KeptPage | None:
+    def get(self, key: tuple) -> P | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: KeptPage) -> None:
+    def put(self, key: tuple, page: P) -> None:
         with self._lock:
             self._pages[key] = page
             while len(self._pages) > self._size:
@@ -96,7 +100,7 @@ def key(course: Course, module: Module, locale: str, roles, progress: CourseProg
     return (course.slug, course.version, module.slug, locale, roles, states)
 
 
-def cache_of(app: Flask) -> PageCache:
+def cache_of(app: Flask) -> PageCache[KeptPage]:
     return app.extensions.setdefault("lesson_pages", PageCache())
 
 
