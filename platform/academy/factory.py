@@ -209,3 +209,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection, _name) -> None:
+    """SQLite: Python's driver begins a transaction before a write, not before SAVEPOINT,
+    so a savepoint opened before the transaction's first write would itself be the
+    transaction, and releasing it would commit what the caller may still roll back (an
+    exam attempt without its audit event). Begin first, taking the write lock a savepoint
+    is opened for (waiting for it as a write would)."""
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
