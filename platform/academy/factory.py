@@ -133,6 +133,9 @@ def _engine_options(database_url: str) -> dict:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":  # only there: each listener costs a little
+            event.listen(db.engine, "savepoint", _sqlite_savepoint_inside_a_transaction)
     migrate.init_app(
         app,
         db,
@@ -211,14 +214,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-@event.listens_for(Engine, "savepoint")
 def _sqlite_savepoint_inside_a_transaction(connection, _name) -> None:
     """SQLite: Python's driver begins a transaction before a write, not before SAVEPOINT,
     so a savepoint opened before the transaction's first write would itself be the
     transaction, and releasing it would commit what the caller may still roll back (an
     exam attempt without its audit event). Begin first, taking the write lock a savepoint
     is opened for (waiting for it as a write would)."""
-    if connection.dialect.name != "sqlite":
-        return
     if not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
