@@ -64,6 +64,35 @@ def test_a_fixed_due_date_is_the_same_for_joiners(app, monkeypatch):
     assert open_assignments(app, "neu@firma.example") == [(COURSE, due)]
 
 
+def test_an_unconfirmed_registration_gets_the_rules_courses_only_once_confirmed(
+    app, signed_in, monkeypatch
+):
+    """Until the address is confirmed the account is nobody's employee: HR's figures
+    would count a stranger's (or a typo's) registration as overdue. The admin list says
+    which addresses are not confirmed."""
+    from tests.fixtures.journey import confirmation_link
+
+    with app.app_context():
+        services.create_rule(catalog().get(COURSE), None, services.Due(days=30), None, EVERYTHING)
+        db.session.commit()
+    client = app.test_client()
+    data = {"name": "Nora Neu", "email": "nora@firma.example"}
+    data |= {"password": PASSWORD, "password_repeat": PASSWORD}
+    assert post(client, "/register", data).status_code == 302
+    assert open_assignments(app, "nora@firma.example") == []
+    admin, _ = signed_in("admin")
+    listed = admin.get("/admin/users?q=nora").get_data(as_text=True)
+    assert "nora@firma.example" in listed and "Adresse nicht bestätigt" in listed
+    confirmed_on = later(monkeypatch, 3)
+    link = confirmation_link(app, "nora@firma.example")
+    assert post(client, link, {"password": PASSWORD}).status_code == 302
+    assert open_assignments(app, "nora@firma.example") == [
+        (COURSE, confirmed_on + timedelta(days=30))
+    ]
+    listed = admin.get("/admin/users?q=nora").get_data(as_text=True)
+    assert "Adresse nicht bestätigt" not in listed
+
+
 def test_a_rule_assigns_once_per_person(app):
     with app.app_context():
         sales = hr.department("Vertrieb")

@@ -343,10 +343,13 @@ def confirm_email(token: str, password: str) -> User:
 
 
 def _mark_verified(user: User) -> None:
-    if user.email_verified_at is None:
+    newly = user.email_verified_at is None
+    if newly:
         user.email_verified_at = clock.utcnow()
     db.session.execute(delete(EmailConfirmation).where(EmailConfirmation.user_id == user.id))
     db.session.flush()
+    if newly:  # assignment rules skip unconfirmed addresses: now they apply
+        _placed([user])
 
 
 def may_use_password(email: str) -> bool:

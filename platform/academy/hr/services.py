@@ -148,9 +148,9 @@ def create_rule(
 
 
 def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | None = None) -> int:
-    """INSERT … SELECT: the rule's assignment for every active person it covers who has
-    no open one for the course and never had one from this rule (one statement,
-    whatever the number of people)."""
+    """INSERT … SELECT: the rule's assignment for every active person with a confirmed
+    address it covers who has no open one for the course and never had one from this
+    rule (one statement, whatever the number of people)."""
     today = clock.today()
     due_on = rule.due_for(today)
     best = best_certificates(rule.course_slug)
@@ -173,7 +173,9 @@ def _assign_in_bulk(rule: AssignmentRule, by: User | None, only: list[int] | Non
             first_activity(User.id, rule.course_slug),
         )
         .outerjoin(best, best.c.user_id == User.id)
-        .where(User.active, ~already, ~given)
+        # A self-registration whose address is not confirmed is nobody's employee yet:
+        # it gets the rules' courses once confirmed (accounts sends people_placed then).
+        .where(User.active, User.email_verified_at.is_not(None), ~already, ~given)
     )
     if rule.department_id is not None:
         people = people.where(User.department_id == rule.department_id)
