@@ -46,12 +46,13 @@ USER, ROLE = "user", "role"
 COLUMNS = ("number", "text", "extra", "flag", "at")
 
 
-def part(kind: str, **columns) -> Select:
-    """A select in the union's shape; the columns a part does not name are NULL. `kind`
-    is written into the SQL (a constant of ours, never input)."""
+def part(kind: str, names: tuple[str, ...] = COLUMNS, **columns) -> Select:
+    """A select in a union's shape: kind, then `names` (this module's union by default);
+    the columns a part does not name are NULL. `kind` is written into the SQL (a
+    constant of ours, never input)."""
     return select(
         literal_column(f"'{kind}'").label("kind"),
-        *(columns.get(name, null()).label(name) for name in COLUMNS),
+        *(columns.get(name, null()).label(name) for name in names),
     )
 
 

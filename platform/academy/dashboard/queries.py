@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Select,
     and_,
     bindparam,
     cast,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 )
 
 from .. import clock
+from ..accounts import session_users
 from ..certificates.models import Certificate, CertificateState
 from ..content import Course, Module
 from ..exams import rules
@@ -90,13 +92,12 @@ class CourseStatus:
 _PROGRESS, _PASSED, _ATTEMPT = "progress", "passed", "attempt"
 
 
-def _part(kind: str, **columns) -> object:
-    """One part of a facts union: kind, course, text, extra, flag, at, at2, at3."""
-    names = ("course", "text", "extra", "flag", "at", "at2", "at3")
-    return select(
-        literal_column(f"'{kind}'").label("kind"),
-        *(columns.get(name, null()).label(name) for name in names),
-    )
+_FACT_COLUMNS = ("course", "text", "extra", "flag", "at", "at2", "at3")
+
+
+def _part(kind: str, **columns) -> Select:
+    """One part of the facts union: kind, then _FACT_COLUMNS."""
+    return session_users.part(kind, _FACT_COLUMNS, **columns)
 
 
 def _progress_part():
